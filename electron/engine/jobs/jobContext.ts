@@ -1,0 +1,31 @@
+/**
+ * What a running job gets from its process: where to write, how to report, whether to stop.
+ * Runners (cnnRunner, later ABS and GM-NAS) depend on this interface only, so they run the
+ * same in a job process, in the CLI and in tests.
+ */
+import type { JobEventInput } from '../../../shared/model/job';
+import type { BackendReport } from '../../../shared/model/environment';
+
+export interface JobParams {
+  preset: string;
+  epochs?: number | undefined;
+  seed?: number | undefined;
+  maxTrainImages?: number | undefined;
+  dataPath?: string | undefined;
+}
+
+export interface JobContext {
+  readonly params: JobParams;
+  /** The experiment directory (already holding experiment.json). */
+  readonly dir: string;
+  readonly backend: BackendReport;
+  /** Records an event: appended to events.jsonl and streamed to viewers. */
+  emit(event: JobEventInput): void;
+  /** True once the user asked to cancel; runners check it between steps and return early. */
+  cancelled(): boolean;
+}
+
+/** What a runner returns; stored as experiment.json's `summary` and sent as the `result` event. */
+export type JobSummaryData = Record<string, unknown>;
+
+export type JobRunner = (ctx: JobContext) => Promise<JobSummaryData>;

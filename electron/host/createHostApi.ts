@@ -1,0 +1,78 @@
+/**
+ * The host's implementation of the contract: parse, dispatch, validate the answer.
+ * Used as-is by Electron's main process and by `nas-shrink serve`.
+ */
+import { NasError, toErrorData } from '../../shared/errors';
+import { invokeChannels, isInvokeChannel, isSubscribeChannel, subscribeChannels } from '../../shared/ipc/contract';
+import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../shared/ipc/contract';
+import type { Environment } from '../../shared/model/environment';
+import { listExperiments } from '../engine/store/experimentStore';
+import { listPresets, presetSummary } from '../engine/presets/presets';
+import type { EventSink, HostApi } from './hostApi';
+import type { JobSupervisor } from './jobSupervisor';
+
+export interface HostServices {
+  supervisor: JobSupervisor;
+  /** The environment report; computed once by the host (it initialises a backend). */
+  environment: () => Promise<Environment>;
+}
+
+type Handlers = { [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> | InvokeResponse<C> };
+
+function invalidPayload(channel: string, issues: { path: PropertyKey[]; message: string }[]): NasError {
+  const detail = issues.map((i) => `${i.path.map(String).join('.') || '(payload)'}: ${i.message}`).join('; ');
+  return new NasError('INVALID_PAYLOAD', `Invalid request for ${channel}: ${detail}`, {
+    fix: 'The client sent a request the contract does not allow; update the client or correct the fields named.',
+    details: issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+  });
+}
+
+export function createHostApi(services: HostServices): HostApi {
+  const handlers: Handlers = {
+    'env.get': () => services.environment(),
+    'presets.list': () => listPresets().map(presetSummary),
+    'jobs.start': (req) => services.supervisor.start(req),
+    'jobs.cancel': (req) => services.supervisor.cancel(req.jobId),
+    'jobs.list': () => services.supervisor.list(),
+    'experiments.list': () => listExperiments(services.supervisor.workspace),
+  };
+
+  return {
+    async invoke(channel, payload) {
+      if (!isInvokeChannel(channel)) {
+        throw new NasError('UNKNOWN_CHANNEL', `Unknown channel '${String(channel)}'.`, { fix: 'Only channels declared in shared/ipc/contract.ts can be called.' });
+      }
+      const spec = invokeChannels[channel];
+      const parsed = spec.request.safeParse(payload ?? {});
+      if (!parsed.success) throw invalidPayload(channel, parsed.error.issues);
+      const handler = handlers[channel] as (request: unknown) => Promise<unknown> | unknown;
+      const response = await handler(parsed.data);
+      // A response that breaks the contract is our bug; fail loudly rather than confuse the UI.
+      const checked = spec.response.safeParse(response);
+      if (!checked.success) throw new NasError('INTERNAL', `The host produced an invalid response for ${channel}: ${checked.error.message}`);
+      return checked.data;
+    },
+
+    subscribe(channel, payload, sink: EventSink) {
+      if (!isSubscribeChannel(channel)) {
+        sink.end(new NasError('UNKNOWN_CHANNEL', `Unknown subscription channel '${String(channel)}'.`).toData());
+        return () => undefined;
+      }
+      const parsed = subscribeChannels[channel].request.safeParse(payload ?? {});
+      if (!parsed.success) {
+        sink.end(invalidPayload(channel, parsed.error.issues).toData());
+        return () => undefined;
+      }
+      try {
+        return services.supervisor.subscribe(
+          parsed.data.jobId,
+          (events) => sink.event(events),
+          (error) => sink.end(error),
+        );
+      } catch (error) {
+        sink.end(toErrorData(error));
+        return () => undefined;
+      }
+    },
+  };
+}

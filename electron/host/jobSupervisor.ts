@@ -1,0 +1,212 @@
+/**
+ * Starts experiments in their own processes, streams their events, cancels them, and reports
+ * a job process that dies as a failed job (never as a crash of the host).
+ */
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import { NasError } from '../../shared/errors';
+import type { NasErrorData } from '../../shared/errors';
+import type { JobEvent, JobStatus, JobSummary } from '../../shared/model/job';
+import { ExperimentStore, isTerminal } from '../engine/store/experimentStore';
+import { getPreset } from '../engine/presets/presets';
+import { CANCEL_GRACE_MS, fromJobMessageSchema } from '../job/protocol';
+import type { JobSpec } from '../job/protocol';
+import type { JobLauncher, JobProcess } from './jobProcess';
+
+export interface StartJobRequest {
+  preset: string;
+  epochs?: number | undefined;
+  seed?: number | undefined;
+  maxTrainImages?: number | undefined;
+  dataPath?: string | undefined;
+  backend?: JobSpec['backend'];
+  /** The experiment directory; default: a new folder under the workspace. */
+  dir?: string | undefined;
+}
+
+export interface JobSupervisorOptions {
+  launcher: JobLauncher;
+  /** Compiled job entry (dist/electron/job/jobMain.js). */
+  entry: string;
+  /** Folder that holds experiment directories. */
+  workspace: string;
+  graceMs?: number;
+  env?: NodeJS.ProcessEnv;
+  versions?: Record<string, string>;
+}
+
+type Listener = { onEvents: (events: JobEvent[]) => void; onEnd: (error?: NasErrorData) => void };
+
+interface Job {
+  summary: JobSummary;
+  process: JobProcess;
+  events: JobEvent[];
+  listeners: Set<Listener>;
+  cancelRequested: boolean;
+  killTimer: NodeJS.Timeout | null;
+  ended: Promise<JobSummary>;
+  resolveEnded: (summary: JobSummary) => void;
+}
+
+function newExperimentDirName(preset: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `${stamp}-${preset}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+export class JobSupervisor {
+  private readonly jobs = new Map<string, Job>();
+  private readonly graceMs: number;
+
+  constructor(private readonly options: JobSupervisorOptions) {
+    this.graceMs = options.graceMs ?? CANCEL_GRACE_MS;
+  }
+
+  get workspace(): string {
+    return this.options.workspace;
+  }
+
+  /** Creates the experiment directory, starts the job process and returns at once. */
+  start(request: StartJobRequest): JobSummary {
+    const preset = getPreset(request.preset); // unknown preset: fail before creating anything
+    const dir = path.resolve(request.dir ?? path.join(this.options.workspace, newExperimentDirName(preset.name)));
+    const jobId = path.basename(dir);
+    if (this.jobs.has(jobId)) throw new NasError('INVALID_CONFIG', `A job named ${jobId} is already known.`, { fix: 'Choose another --out folder.' });
+    const spec: JobSpec = {
+      jobId,
+      preset: preset.name,
+      dir,
+      epochs: request.epochs,
+      seed: request.seed,
+      maxTrainImages: request.maxTrainImages,
+      dataPath: request.dataPath,
+      backend: request.backend,
+    };
+    const created = Date.now();
+    ExperimentStore.create(dir, {
+      id: jobId,
+      preset: preset.name,
+      created,
+      status: 'queued',
+      config: { ...preset, ...Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) },
+      backend: null,
+      versions: this.options.versions ?? {},
+      error: null,
+      summary: null,
+    });
+    const child = this.options.launcher(this.options.entry, path.join(dir, 'job.log'), { ...process.env, ...this.options.env });
+    let resolveEnded: (s: JobSummary) => void = () => undefined;
+    const ended = new Promise<JobSummary>((resolve) => (resolveEnded = resolve));
+    const job: Job = {
+      summary: { jobId, preset: preset.name, dir, status: 'queued', startedAt: created, endedAt: null, error: null },
+      process: child,
+      events: [],
+      listeners: new Set(),
+      cancelRequested: false,
+      killTimer: null,
+      ended,
+      resolveEnded,
+    };
+    this.jobs.set(jobId, job);
+    child.onMessage((raw) => this.handleMessage(job, raw));
+    child.onExit((code, signal) => this.handleExit(job, code, signal));
+    child.send({ type: 'start', spec });
+    return { ...job.summary };
+  }
+
+  /** Asks the job to stop; kills it if it has not ended after the grace period. */
+  cancel(jobId: string): JobSummary {
+    const job = this.require(jobId);
+    if (isTerminal(job.summary.status)) return { ...job.summary };
+    job.cancelRequested = true;
+    job.process.send({ type: 'cancel' });
+    job.killTimer = setTimeout(() => job.process.kill(), this.graceMs);
+    job.killTimer.unref?.();
+    return { ...job.summary };
+  }
+
+  list(): JobSummary[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.summary }));
+  }
+
+  get(jobId: string): JobSummary {
+    return { ...this.require(jobId).summary };
+  }
+
+  /** Resolves when the job has ended, with its final summary. */
+  whenEnded(jobId: string): Promise<JobSummary> {
+    return this.require(jobId).ended;
+  }
+
+  /** Sends every event so far, then new batches; `onEnd` runs when the job ends. */
+  subscribe(jobId: string, onEvents: (events: JobEvent[]) => void, onEnd: (error?: NasErrorData) => void): () => void {
+    const job = this.require(jobId);
+    if (job.events.length > 0) onEvents([...job.events]);
+    if (isTerminal(job.summary.status)) {
+      onEnd();
+      return () => undefined;
+    }
+    const listener: Listener = { onEvents, onEnd };
+    job.listeners.add(listener);
+    return () => job.listeners.delete(listener);
+  }
+
+  /** Cancels every running job (host shutdown) and waits for them to end. */
+  async shutdown(): Promise<void> {
+    const running = [...this.jobs.values()].filter((j) => !isTerminal(j.summary.status));
+    for (const job of running) this.cancel(job.summary.jobId);
+    await Promise.all(running.map((j) => j.ended));
+  }
+
+  private require(jobId: string): Job {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new NasError('UNKNOWN_JOB', `No job with id '${jobId}' in this session.`, { fix: 'List jobs with jobs.list; finished experiments are under Experiments.' });
+    return job;
+  }
+
+  private handleMessage(job: Job, raw: unknown): void {
+    const parsed = fromJobMessageSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type === 'events') {
+      job.events.push(...message.events);
+      const status = [...message.events].reverse().find((e) => e.type === 'status');
+      if (status && status.type === 'status' && !isTerminal(status.status)) job.summary.status = status.status;
+      for (const l of job.listeners) l.onEvents(message.events);
+    } else {
+      this.end(job, message.status, message.error);
+    }
+  }
+
+  private handleExit(job: Job, code: number | null, signal: string | null): void {
+    if (job.killTimer) clearTimeout(job.killTimer);
+    if (isTerminal(job.summary.status)) return;
+    if (job.cancelRequested) {
+      this.end(job, 'cancelled', null);
+      return;
+    }
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const error: NasErrorData = {
+      code: 'JOB_CRASHED',
+      message: `The job process for ${job.summary.jobId} ${how} before it finished.`,
+      fix: `Its log is ${path.join(job.summary.dir, 'job.log')}; everything it recorded so far is kept in ${job.summary.dir}.`,
+    };
+    this.end(job, 'failed', error);
+  }
+
+  private end(job: Job, status: JobStatus, error: NasErrorData | null): void {
+    if (isTerminal(job.summary.status)) return;
+    job.summary.status = status;
+    job.summary.endedAt = Date.now();
+    job.summary.error = error;
+    // The job process normally records its own end; after a crash or kill we record it here.
+    try {
+      const store = ExperimentStore.open(job.summary.dir);
+      if (!isTerminal(store.read().status)) store.update({ status, error });
+    } catch {
+      // The directory may be gone or unwritable; the live summary still says what happened.
+    }
+    for (const l of job.listeners) l.onEnd(error ?? undefined);
+    job.listeners.clear();
+    job.resolveEnded({ ...job.summary });
+  }
+}
