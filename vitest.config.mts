@@ -1,15 +1,25 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
+import { fileURLToPath } from 'node:url';
+
+const alias = { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) };
 
 export default defineConfig({
-  plugins: [vue()],
   test: {
-    include: ['test/**/*.test.ts'],
-    // Two cores: tests that start processes or a browser must not fight over them.
-    fileParallelism: true,
+    // Two cores: files run two at a time at most.
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    environmentMatchGlobs: [['test/renderer/**', 'happy-dom']],
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/renderer/**'] },
+      },
+      {
+        plugins: [vue()],
+        resolve: { alias },
+        test: { name: 'renderer', environment: 'happy-dom', include: ['test/renderer/**/*.test.ts'] },
+      },
+    ],
   },
 });

@@ -172,7 +172,7 @@ export class JobSupervisor {
       const status = [...message.events].reverse().find((e) => e.type === 'status');
       if (status && status.type === 'status' && !isTerminal(status.status)) job.summary.status = status.status;
       for (const l of job.listeners) l.onEvents(message.events);
-    } else {
+    } else if (message.type === 'done') {
       this.end(job, message.status, message.error);
     }
   }

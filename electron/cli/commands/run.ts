@@ -1,0 +1,131 @@
+/**
+ * `nas-shrink run <preset>`: runs one experiment in a job process and follows it: a progress
+ * line on a terminal, JSON lines with --json. Ctrl-C cancels cleanly (a second Ctrl-C kills).
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatError } from '../../../shared/errors';
+import type { JobEvent } from '../../../shared/model/job';
+import { parseBackendName } from '../../engine/tf/backend';
+import { defaultWorkspace } from '../../host/appPaths';
+import { createNodeHost } from '../../host/nodeHost';
+import { intOption, UsageError } from '../cliError';
+import { ProgressLine } from '../progressBar';
+
+export const RUN_HELP = `Usage: nas-shrink run <preset> [options]
+
+Runs an experiment in its own process and writes an experiment directory.
+
+Options:
+  --out DIR               experiment directory (default: ./experiments/<date>-<preset>-<id>)
+  --data DIR              dataset folder (default: the bundled Fashion-MNIST sample)
+  --epochs N              training epochs (default: the preset's)
+  --seed N                random seed (default: the preset's)
+  --max-train-images N    use at most N training images (quick trials)
+  --backend NAME          auto (default), tfjs-node-gpu, tfjs-node, wasm or cpu
+  --json                  print every event as one JSON line on stdout
+
+Exit codes: 0 finished, 1 failed, 2 usage error, 130 cancelled.`;
+
+function describe(event: JobEvent): string | null {
+  switch (event.type) {
+    case 'status':
+      return event.status === 'running' ? `running on backend ${event.backend ?? '?'}` : null;
+    case 'log':
+      return event.level === 'warn' ? `warning: ${event.message}` : null;
+    case 'metric':
+      return event.split === 'train' ? null : `${event.split}: loss ${event.loss.toFixed(4)}, accuracy ${(event.accuracy * 100).toFixed(2)}% (epoch ${event.epoch})`;
+    default:
+      return null;
+  }
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      data: { type: 'string' },
+      epochs: { type: 'string' },
+      seed: { type: 'string' },
+      'max-train-images': { type: 'string' },
+      backend: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  const preset = positionals[0];
+  if (!preset || positionals.length > 1) throw new UsageError('run takes exactly one preset name, e.g. `nas-shrink run cnn-fashion` (see `nas-shrink presets`).');
+  let backend;
+  try {
+    backend = parseBackendName(values.backend);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const request = {
+    preset,
+    epochs: intOption('epochs', values.epochs),
+    seed: intOption('seed', values.seed, { min: 0 }),
+    maxTrainImages: intOption('max-train-images', values['max-train-images']),
+    dataPath: values.data ? path.resolve(values.data) : undefined,
+    backend,
+    dir: values.out ? path.resolve(values.out) : undefined,
+  };
+  const host = createNodeHost({ workspace: defaultWorkspace(), host: 'cli' });
+  const job = host.supervisor.start(request);
+  const json = values.json === true;
+  const tty = !json && process.stderr.isTTY === true;
+  const progress = tty ? new ProgressLine(process.stderr) : null;
+  if (!json) console.error(`experiment: ${job.dir}`);
+
+  host.supervisor.subscribe(
+    job.jobId,
+    (events) => {
+      for (const event of events) {
+        if (json) {
+          process.stdout.write(`${JSON.stringify(event)}\n`);
+          continue;
+        }
+        progress?.update(event);
+        const line = describe(event);
+        if (line) {
+          progress?.clear();
+          console.error(line);
+        }
+      }
+    },
+    () => undefined,
+  );
+
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      if (!json) console.error('\ncancelling (press Ctrl-C again to kill the job)...');
+      host.supervisor.cancel(job.jobId);
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  const final = await host.supervisor.whenEnded(job.jobId);
+  process.off('SIGINT', onSigint);
+  progress?.clear();
+
+  if (json) return final.status === 'finished' ? 0 : final.status === 'cancelled' ? 130 : 1;
+  if (final.status === 'finished') {
+    console.error(`finished: ${final.dir}`);
+    return 0;
+  }
+  if (final.status === 'cancelled') {
+    console.error(`cancelled: what was recorded is kept in ${final.dir}`);
+    return 130;
+  }
+  console.error(`nas-shrink: ${final.error ? formatError(final.error) : 'the job failed.'}`);
+  return 1;
+}

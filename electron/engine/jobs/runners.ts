@@ -1,0 +1,16 @@
+/**
+ * The registry of job runners by method. A preset names its method; the job process looks the
+ * runner up here. Later methods (ABS, GM-NAS, few-shot) register beside `cnn`.
+ */
+import { NasError } from '../../../shared/errors';
+import type { Method } from '../presets/presets';
+import { runCnnJob } from '../train/cnn/cnnRunner';
+import type { JobRunner } from './jobContext';
+
+const runners = new Map<Method, JobRunner>([['cnn', runCnnJob]]);
+
+export function runnerFor(method: Method): JobRunner {
+  const runner = runners.get(method);
+  if (!runner) throw new NasError('INVALID_CONFIG', `No runner is registered for method '${method}'.`, { fix: 'This build does not support that method yet.' });
+  return runner;
+}

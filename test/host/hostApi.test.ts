@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import * as os from 'node:os';
+import { createHostApi } from '../../electron/host/createHostApi';
+import { NasError } from '../../shared/errors';
+import { FakeSupervisor } from '../helpers/fakeSupervisor';
+import type { Environment } from '../../shared/model/environment';
+
+function makeApi() {
+  const supervisor = new FakeSupervisor(os.tmpdir());
+  const api = createHostApi({ supervisor: supervisor.asSupervisor(), environment: () => Promise.reject(new Error('not needed')) as Promise<Environment> });
+  return { api, supervisor };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<NasError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as NasError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('HostApi', () => {
+  it('rejects a malformed payload with INVALID_PAYLOAD naming the field, and starts nothing', async () => {
+    const { api, supervisor } = makeApi();
+    const error = await rejection(api.invoke('jobs.start', { preset: 42 }));
+    expect(error.code).toBe('INVALID_PAYLOAD');
+    expect(error.message).toMatch(/jobs\.start/);
+    expect(error.message).toMatch(/preset/);
+    expect(supervisor.started).toHaveLength(0);
+  });
+
+  it('rejects an unknown channel with UNKNOWN_CHANNEL', async () => {
+    const { api } = makeApi();
+    const error = await rejection(api.invoke('fs.readFile', { path: '/etc/passwd' }));
+    expect(error.code).toBe('UNKNOWN_CHANNEL');
+  });
+
+  it('dispatches a valid request and validates the response', async () => {
+    const { api, supervisor } = makeApi();
+    const summary = (await api.invoke('jobs.start', { preset: 'cnn-fashion', epochs: 2 })) as { jobId: string; status: string };
+    expect(summary).toMatchObject({ jobId: 'job-1', status: 'queued' });
+    expect(supervisor.started[0]).toMatchObject({ preset: 'cnn-fashion', epochs: 2 });
+    const presets = (await api.invoke('presets.list', {})) as { name: string }[];
+    expect(presets.map((p) => p.name)).toContain('cnn-fashion');
+  });
+
+  it('ends a subscription with a bad request at once, with the error', () => {
+    const { api } = makeApi();
+    const ended: unknown[] = [];
+    api.subscribe('jobs.events', { jobId: '' }, { event: () => undefined, end: (e) => ended.push(e) });
+    expect(ended).toHaveLength(1);
+    expect((ended[0] as { code: string }).code).toBe('INVALID_PAYLOAD');
+  });
+});
