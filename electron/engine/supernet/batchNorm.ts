@@ -1,0 +1,91 @@
+/**
+ * Batch normalisation over NHWC tensors with running statistics (PyTorch semantics: momentum
+ * 0.1 on the new value, unbiased variance in the running estimate, eps 1e-5).
+ *
+ * Training mode uses one fused custom gradient instead of differentiating `tf.moments`:
+ * dx = gamma * rstd * (dy - mean(dy) - xhat * mean(dy * xhat)), which needs two reductions and a
+ * few element-wise passes instead of the dozen that autodiff of moments produces.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ParamStore } from './params';
+
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
+
+/** The tensors of one BN layer; `gamma`/`beta` are absent for affine-free BN (NB201 cells). */
+export interface BnParams {
+  readonly name: string;
+  readonly runningMean: tf.Variable; // [C]
+  readonly runningVar: tf.Variable; // [C]
+  readonly gamma?: tf.Variable; // [C]
+  readonly beta?: tf.Variable; // [C]
+}
+
+/** Creates `<name>/running_mean`, `<name>/running_var` and, when affine, `<name>/gamma`, `<name>/beta`. */
+export function createBn(params: ParamStore, name: string, channels: number, affine: boolean): BnParams {
+  const runningMean = params.filled(`${name}/running_mean`, [channels], 0, false);
+  const runningVar = params.filled(`${name}/running_var`, [channels], 1, false);
+  if (!affine) return { name, runningMean, runningVar };
+  return { name, runningMean, runningVar, gamma: params.filled(`${name}/gamma`, [channels], 1, true), beta: params.filled(`${name}/beta`, [channels], 0, true) };
+}
+
+/** Trainable tensors of a BN layer (empty when affine-free). */
+export function bnTrainables(bn: BnParams): tf.Variable[] {
+  return bn.gamma && bn.beta ? [bn.gamma, bn.beta] : [];
+}
+
+function updateRunning(bn: BnParams, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
+  tf.tidy(() => {
+    const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
+    bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+    bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+  });
+}
+
+/**
+ * Training-mode core for one BN layer: normalises x [N,H,W,C] with batch statistics (moving
+ * the running statistics when `updateStats`), with the gradient fused by hand.
+ */
+function normalizeTrain(bn: BnParams, updateStats: boolean): (x: tf.Tensor4D) => tf.Tensor4D {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x4 = args[0] as tf.Tensor4D;
+    const save = args[1] as tf.GradSaveFunc;
+    const { mean, variance } = tf.moments(x4, [0, 1, 2]);
+    if (updateStats) updateRunning(bn, mean as tf.Tensor1D, variance as tf.Tensor1D, x4.size / (x4.shape[3] as number));
+    const rstd = tf.rsqrt(tf.add(variance, BN_EPS));
+    const xhat = tf.mul(tf.sub(x4, mean), rstd);
+    save([xhat, rstd]);
+    return {
+      value: xhat,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, rs] = saved as [tf.Tensor4D, tf.Tensor1D];
+        const m = dy.size / (dy.shape[3] as number);
+        const s1 = tf.sum(dy, [0, 1, 2]);
+        const s2 = tf.sum(tf.mul(dy, xh), [0, 1, 2]);
+        // dx = rstd * (dy - s1/m - xhat * s2/m)
+        const shift = tf.mul(s1, tf.div(rs, -m));
+        const scale = tf.mul(s2, tf.div(rs, -m));
+        return [tf.add(tf.add(tf.mul(dy, rs), tf.mul(xh, scale)), shift)];
+      },
+    };
+  });
+  return (x) => f(x) as tf.Tensor4D;
+}
+
+/**
+ * Batch norm of x [N,H,W,C] -> [N,H,W,C]. In training mode it normalises with the batch's
+ * statistics and, when `updateStats`, moves the running statistics; otherwise it uses the
+ * running statistics. The caller disposes the result.
+ */
+export function batchNorm(x: tf.Tensor4D, bn: BnParams, training: boolean, updateStats = true): tf.Tensor4D {
+  return tf.tidy(() => {
+    let y: tf.Tensor4D;
+    if (training) {
+      y = normalizeTrain(bn, updateStats)(x);
+    } else {
+      y = tf.mul(tf.sub(x, bn.runningMean), tf.rsqrt(tf.add(bn.runningVar, BN_EPS)));
+    }
+    if (bn.gamma && bn.beta) y = tf.add(tf.mul(y, bn.gamma), bn.beta);
+    return y;
+  });
+}

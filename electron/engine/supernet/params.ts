@@ -1,0 +1,65 @@
+/**
+ * Named trainable tensors of a network, created from a seeded RNG so that two processes (or two
+ * backends) given the same seed start from bit-identical weights.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { SeededRng } from '../random/seededRng';
+
+export class ParamStore {
+  private readonly vars = new Map<string, tf.Variable>();
+  /** Names of the tensors that take weight decay (conv kernels and the classifier weight). */
+  readonly decayed = new Set<string>();
+
+  constructor(private readonly rng: SeededRng) {}
+
+  private add(name: string, values: Float32Array, shape: number[], trainable: boolean): tf.Variable {
+    if (this.vars.has(name)) throw new Error(`ParamStore: '${name}' already exists`);
+    const v = tf.variable(tf.tensor(values, shape, 'float32'), trainable, name);
+    this.vars.set(name, v);
+    return v;
+  }
+
+  /** A conv kernel [k, k, inC, outC], He-normal over fan-out (std sqrt(2 / (k*k*outC))); decayed. */
+  convKernel(name: string, k: number, inC: number, outC: number): tf.Variable {
+    const std = Math.sqrt(2 / (k * k * outC));
+    const values = new Float32Array(k * k * inC * outC);
+    for (let i = 0; i < values.length; i++) values[i] = this.rng.normal() * std;
+    this.decayed.add(name);
+    return this.add(name, values, [k, k, inC, outC], true);
+  }
+
+  /** A dense weight [inF, outF], uniform in +-1/sqrt(inF) as PyTorch's Linear; decayed. */
+  denseKernel(name: string, inF: number, outF: number): tf.Variable {
+    const bound = 1 / Math.sqrt(inF);
+    const values = new Float32Array(inF * outF);
+    for (let i = 0; i < values.length; i++) values[i] = (this.rng.next() * 2 - 1) * bound;
+    this.decayed.add(name);
+    return this.add(name, values, [inF, outF], true);
+  }
+
+  /** A tensor filled with `value` (BN gamma/beta, biases, running statistics). */
+  filled(name: string, shape: number[], value: number, trainable: boolean): tf.Variable {
+    const size = shape.reduce((a, b) => a * b, 1);
+    return this.add(name, new Float32Array(size).fill(value), shape, trainable);
+  }
+
+  get(name: string): tf.Variable {
+    const v = this.vars.get(name);
+    if (!v) throw new Error(`ParamStore: no tensor named '${name}'`);
+    return v;
+  }
+
+  has(name: string): boolean {
+    return this.vars.has(name);
+  }
+
+  /** Every tensor, in creation order (stable across runs with the same config). */
+  all(): tf.Variable[] {
+    return [...this.vars.values()];
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}
