@@ -1,0 +1,102 @@
+/**
+ * What a viewer knows about one job, built from its event stream (shared/model/job.ts).
+ *
+ * The stream starts with everything so far and is replayed from the start after a reconnect,
+ * so events are applied in `seq` order and any `seq` already seen is ignored.
+ */
+import type { JobEvent, JobStatus } from '../../../shared/model/job';
+import type { NasErrorData } from '../../../shared/errors';
+import { DownsampledSeries } from './downsampledSeries';
+
+export type MetricSplit = 'train' | 'val' | 'test';
+export type ProgressEvent = Extract<JobEvent, { type: 'progress' }>;
+export type LogEvent = Extract<JobEvent, { type: 'log' }>;
+
+/** Loss and accuracy against epoch, for one split. */
+export interface SplitSeries {
+  loss: DownsampledSeries;
+  accuracy: DownsampledSeries;
+}
+
+export interface JobTimeline {
+  /** Latest status from a `status` event; null until the first one. */
+  status: JobStatus | null;
+  backend: string | null;
+  progress: ProgressEvent | null;
+  /** Only splits that have had a metric event. Not reactive: watch `revision`. */
+  metrics: Partial<Record<MetricSplit, SplitSeries>>;
+  errors: NasErrorData[];
+  /** The last {@link MAX_LOGS} log lines. */
+  logs: LogEvent[];
+  result: Record<string, unknown> | null;
+  /** Highest `seq` applied; -1 before the first event. */
+  lastSeq: number;
+  /** Bumped whenever an applied batch changed anything. */
+  revision: number;
+}
+
+export const MAX_LOGS = 200;
+
+export function createTimeline(): JobTimeline {
+  return { status: null, backend: null, progress: null, metrics: {}, errors: [], logs: [], result: null, lastSeq: -1, revision: 0 };
+}
+
+/**
+ * Applies a batch of events in place; returns how many were new.
+ * @param maxPoints cap per series (see DownsampledSeries).
+ */
+export function applyJobEvents(timeline: JobTimeline, batch: readonly JobEvent[], maxPoints = 2000): number {
+  let applied = 0;
+  const ordered = [...batch].sort((a, b) => a.seq - b.seq);
+  for (const event of ordered) {
+    if (event.seq <= timeline.lastSeq) continue;
+    applyOne(timeline, event, maxPoints);
+    timeline.lastSeq = event.seq;
+    applied += 1;
+  }
+  if (applied > 0) timeline.revision += 1;
+  return applied;
+}
+
+function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): void {
+  switch (event.type) {
+    case 'status':
+      timeline.status = event.status;
+      if (event.backend !== undefined) timeline.backend = event.backend;
+      return;
+    case 'progress':
+      timeline.progress = event;
+      return;
+    case 'metric': {
+      const series = (timeline.metrics[event.split] ??= {
+        loss: new DownsampledSeries(maxPoints),
+        accuracy: new DownsampledSeries(maxPoints),
+      });
+      series.loss.push(event.epoch, event.loss);
+      series.accuracy.push(event.epoch, event.accuracy);
+      return;
+    }
+    case 'error':
+      timeline.errors.push(event.error);
+      return;
+    case 'log':
+      timeline.logs.push(event);
+      if (timeline.logs.length > MAX_LOGS) timeline.logs.splice(0, timeline.logs.length - MAX_LOGS);
+      return;
+    case 'result':
+      timeline.result = event.summary;
+      return;
+  }
+}
+
+/**
+ * Fraction done in [0, 1] from a progress event. Epochs are counted from 1 (epoch e of E is
+ * running, step s of S within it), so epoch 1 step 0 is 0 and epoch E step S is 1.
+ */
+export function progressFraction(progress: ProgressEvent | null, status: JobStatus | null): number {
+  if (status === 'finished') return 1;
+  if (!progress || progress.epochs <= 0) return 0;
+  const within = progress.steps > 0 ? progress.step / progress.steps : 0;
+  const done = (Math.max(progress.epoch, 1) - 1 + within) / progress.epochs;
+  return Math.min(1, Math.max(0, done));
+}

@@ -1,0 +1,18 @@
+/**
+ * Routes. Hash history, so the same build works from file:// (Electron) and over http (serve):
+ * the server only ever sees "/".
+ */
+import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router';
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/experiments' },
+  // Without a jobId: the lists; with one: the lists and that job's live view.
+  { path: '/experiments/:jobId?', name: 'experiments', component: () => import('./views/ExperimentsView.vue'), props: true },
+  { path: '/new', name: 'new', component: () => import('./views/NewExperimentView.vue') },
+  { path: '/environment', name: 'environment', component: () => import('./views/EnvironmentView.vue') },
+  { path: '/:pathMatch(.*)*', redirect: '/experiments' },
+];
+
+export function createAppRouter(): Router {
+  return createRouter({ history: createWebHashHistory(), routes });
+}
