@@ -7,6 +7,7 @@
  * few element-wise passes instead of the dozen that autodiff of moments produces.
  */
 import * as tf from '@tensorflow/tfjs';
+import { channelAffine2, channelDot, channelSums } from '../tf/cpu/channelKernels';
 import type { ParamStore } from './params';
 
 export const BN_EPS = 1e-5;
@@ -50,22 +51,24 @@ function normalizeTrain(bn: BnParams, updateStats: boolean): (x: tf.Tensor4D) =>
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const x4 = args[0] as tf.Tensor4D;
     const save = args[1] as tf.GradSaveFunc;
-    const { mean, variance } = tf.moments(x4, [0, 1, 2]);
-    if (updateStats) updateRunning(bn, mean as tf.Tensor1D, variance as tf.Tensor1D, x4.size / (x4.shape[3] as number));
+    const m = x4.size / (x4.shape[3] as number);
+    const mean = tf.div(channelSums(x4), m);
+    const centered = tf.sub(x4, mean);
+    const variance = tf.div(channelDot(centered, centered), m);
+    if (updateStats) updateRunning(bn, mean as tf.Tensor1D, variance as tf.Tensor1D, m);
     const rstd = tf.rsqrt(tf.add(variance, BN_EPS));
-    const xhat = tf.mul(tf.sub(x4, mean), rstd);
+    const xhat = tf.mul(centered, rstd);
     save([xhat, rstd]);
     return {
       value: xhat,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xh, rs] = saved as [tf.Tensor4D, tf.Tensor1D];
-        const m = dy.size / (dy.shape[3] as number);
-        const s1 = tf.sum(dy, [0, 1, 2]);
-        const s2 = tf.sum(tf.mul(dy, xh), [0, 1, 2]);
+        const s1 = channelSums(dy);
+        const s2 = channelDot(dy, xh);
         // dx = rstd * (dy - s1/m - xhat * s2/m)
-        const shift = tf.mul(s1, tf.div(rs, -m));
-        const scale = tf.mul(s2, tf.div(rs, -m));
-        return [tf.add(tf.add(tf.mul(dy, rs), tf.mul(xh, scale)), shift)];
+        const shift = tf.mul(s1, tf.div(rs, -m)) as tf.Tensor1D;
+        const scale = tf.mul(s2, tf.div(rs, -m)) as tf.Tensor1D;
+        return [channelAffine2(dy, xh, rs, scale, shift)];
       },
     };
   });

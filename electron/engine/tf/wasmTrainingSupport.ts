@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
+import { registerChannelKernels } from './cpu/channelKernels';
 import { registerFastGradients } from './cpu/registerGradients';
 
 export type WasmTrainingSupport =
@@ -34,6 +35,7 @@ async function register(dir: string): Promise<void> {
   wasm.setWasmPaths(dir);
   tf.env().set('WASM_HAS_SIMD_SUPPORT', await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   registerFastGradients();
+  registerChannelKernels();
 }
 
 export function wasmTrainingSupport(): WasmTrainingSupport {

@@ -10,7 +10,7 @@
  * Input gradient, stride 1: a convolution of dy with the filter flipped in space and transposed
  * in channels. Stride s > 1: split dx into s*s phases (output pixels with the same position
  * modulo s); each phase is a stride-1 convolution of dy with the taps that reach it, and the
- * phases are interleaved by depthToSpace.
+ * phases are interleaved by stacking.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -62,7 +62,8 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometr
   return tf.tidy(() => {
     if (g.kh === 1 && g.kw === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.inH === g.outH && g.inW === g.outW) {
       const rows = g.n * g.inH * g.inW;
-      const dw = tf.matMul(tf.reshape(x, [rows, g.inC]), tf.reshape(dy, [rows, g.outC]), true, false);
+      // An explicit transpose then a plain matMul: tfjs-wasm's transposeA path is 4x slower.
+      const dw = tf.matMul(tf.transpose(tf.reshape(x, [rows, g.inC])), tf.reshape(dy, [rows, g.outC]));
       return tf.reshape(dw, [1, 1, g.inC, g.outC]);
     }
     const xT = tf.transpose(x, [3, 1, 2, 0]); // [Ci, H, W, N]
@@ -127,7 +128,14 @@ function inputGradStrided(dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry)
       phases.push(tf.conv2d(dyc, kernel, 1, pads));
     }
   }
-  const interleaved = tf.depthToSpace(tf.concat(phases, 3), s === sw ? s : Math.max(s, sw), 'NHWC') as tf.Tensor4D;
+  // Interleave without depthToSpace (30 ms on wasm for one 28x28x16 batch): stacking the
+  // column phases on a new axis 3 and the row phases on a new axis 2 is row-major interleaving.
+  const rowsOut: tf.Tensor4D[] = [];
+  for (let py = 0; py < s; py++) {
+    const cols = phases.slice(py * sw, (py + 1) * sw);
+    rowsOut.push(tf.reshape(tf.stack(cols, 3), [g.n, phH, phW * sw, g.inC]));
+  }
+  const interleaved = tf.reshape(tf.stack(rowsOut, 2), [g.n, phH * s, phW * sw, g.inC]) as tf.Tensor4D;
   return phH * s === g.inH && phW * sw === g.inW ? interleaved : tf.slice(interleaved, [0, 0, 0, 0], [g.n, g.inH, g.inW, g.inC]);
 }
 

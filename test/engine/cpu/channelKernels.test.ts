@@ -1,0 +1,30 @@
+/** The batch-norm heap kernels on wasm against the same maths in tfjs ops on the cpu backend. */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { channelAffine2, channelDot, channelSums } from '../../../electron/engine/tf/cpu/channelKernels';
+import { onBackend, randomValues, relError, setUpBackends } from './helpers';
+
+const SHAPES: Array<[number, number, number, number]> = [
+  [2, 7, 7, 3],
+  [3, 8, 8, 8],
+  [2, 14, 14, 16],
+  [1, 5, 5, 64],
+];
+
+describe('channel kernels (wasm heap) vs tfjs ops (cpu)', () => {
+  beforeAll(setUpBackends);
+
+  it.each(SHAPES.map((s) => [s.join('x'), s] as const))('%s', async (_name, shape) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const c = shape[3];
+    const run = () => {
+      const a = tf.tensor4d(randomValues(size, 1), shape);
+      const b = tf.tensor4d(randomValues(size, 2), shape);
+      const [p, q, r] = [3, 4, 5].map((seed) => tf.tensor1d(randomValues(c, seed)));
+      return [channelSums(a), channelDot(a, b), channelAffine2(a, b, p as tf.Tensor1D, q as tf.Tensor1D, r as tf.Tensor1D)];
+    };
+    const ref = await onBackend('cpu', run);
+    const got = await onBackend('wasm', run);
+    ref.forEach((r, i) => expect(relError(got[i] as Float32Array, r)).toBeLessThan(1e-4));
+  });
+});
