@@ -1,4 +1,5 @@
 /** Entry point: choose the transport, install Pinia and the router, mount the shell. */
+import './zodSetup'; // first: before any zod schema is built
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';

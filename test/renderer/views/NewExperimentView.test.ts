@@ -3,7 +3,6 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import NewExperimentView from '../../../renderer/src/views/NewExperimentView.vue';
-import { routes } from '../../../renderer/src/router';
 import { setApi } from '../../../renderer/src/api';
 import { ApiError } from '../../../renderer/src/api/apiError';
 import { FakeApi } from '../helpers/fakeApi';
@@ -19,7 +18,14 @@ describe('NewExperimentView', () => {
     setActivePinia(pinia);
     api = new FakeApi().on('presets.list', () => PRESETS).on('jobs.start', () => jobSummary('job-42', 'queued'));
     setApi(api);
-    router = createRouter({ history: createMemoryHistory(), routes });
+    // The real route names, with a stub for the live view (it would load ECharts).
+    router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/new', name: 'new', component: NewExperimentView },
+        { path: '/experiments/:jobId?', name: 'experiments', component: { render: () => null } },
+      ],
+    });
     await router.push('/new');
   });
 
