@@ -12,11 +12,13 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        extends: true,
         resolve: { alias },
         test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/renderer/**'] },
       },
       {
         plugins: [vue()],
+        extends: true,
         resolve: { alias },
         test: { name: 'renderer', environment: 'happy-dom', include: ['test/renderer/**/*.test.ts'] },
       },

@@ -22,7 +22,8 @@ export type JobLauncher = (entry: string, logFile: string, env: NodeJS.ProcessEn
 /** The launcher for Node hosts (CLI, serve, tests): child_process.fork. */
 export const forkLauncher: JobLauncher = (entry, logFile, env) => {
   const log = fs.openSync(logFile, 'a');
-  const child = fork(entry, [], { stdio: ['ignore', log, log, 'ipc'], env, serialization: 'json' });
+  // execArgv: [] so the job does not inherit the host's Node flags (a test runner's loaders, --inspect).
+  const child = fork(entry, [], { stdio: ['ignore', log, log, 'ipc'], env, serialization: 'json', execArgv: [] });
   fs.closeSync(log); // the child holds its own descriptor
   return {
     pid: child.pid,

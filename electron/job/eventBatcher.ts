@@ -16,6 +16,7 @@ export class EventBatcher {
   private seq = 0;
   private pending: JobEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private lastFlush = Date.now();
 
   constructor(
     private readonly sinks: EventSinks,
@@ -28,7 +29,11 @@ export class EventBatcher {
   emit(input: JobEventInput): JobEvent {
     const event = { ...input, seq: this.seq++, time: Date.now() } as JobEvent;
     this.pending.push(event);
-    if (!this.timer) {
+    // A training loop that awaits only already-resolved promises never lets a timer fire, so
+    // an overdue batch is flushed right here rather than waiting for the timer.
+    if (Date.now() - this.lastFlush >= this.intervalMs) {
+      this.flush();
+    } else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.intervalMs);
       this.timer.unref?.();
     }
@@ -40,6 +45,7 @@ export class EventBatcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    this.lastFlush = Date.now();
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];

@@ -55,6 +55,13 @@ async function run(spec: JobSpec): Promise<void> {
   }
 }
 
+// If the host goes away (killed, crashed), stop at the next step instead of training on as an
+// orphan that nobody can see or cancel; the store still records how far the job got.
+process.on('disconnect', () => {
+  cancelRequested = true;
+  setTimeout(() => process.exit(1), 10_000).unref();
+});
+
 parent.onMessage((raw) => {
   const parsed = toJobMessageSchema.safeParse(raw);
   if (!parsed.success) return; // Not ours: the supervisor only sends these two messages.

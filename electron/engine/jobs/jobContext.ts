@@ -29,3 +29,12 @@ export interface JobContext {
 export type JobSummaryData = Record<string, unknown>;
 
 export type JobRunner = (ctx: JobContext) => Promise<JobSummaryData>;
+
+/**
+ * Lets the job process handle its messages (cancel, lock, drop) and timers. Training loops call
+ * it once per step: tfjs's CPU backends resolve `data()` as a microtask, so without it a loop
+ * never yields to the event loop and a cancel message would wait until the run ends.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

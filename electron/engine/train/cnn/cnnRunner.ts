@@ -1,0 +1,106 @@
+/**
+ * The `cnn` method: trains the plain CNN on a dataset (the bundled Fashion-MNIST sample by
+ * default), streaming progress and training metrics, then reports test accuracy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { NasError } from '../../../../shared/errors';
+import { batchCount, batches, loadDataset, normalizationFor } from '../../data';
+import type { DatasetSpec, ImageDataset } from '../../data';
+import { yieldToEventLoop } from '../../jobs/jobContext';
+import type { JobContext, JobSummaryData } from '../../jobs/jobContext';
+import { getPreset } from '../../presets/presets';
+import { SeededRng } from '../../random/seededRng';
+import { evaluateClassifier } from './evaluateClassifier';
+import { buildPlainCnn } from './plainCnn';
+
+/** Emit a training metric point every this many steps (plus one at the end of each epoch). */
+const METRIC_EVERY = 10;
+
+function datasetSpec(dataPath: string | undefined, split: 'train' | 'test', maxImages?: number): DatasetSpec {
+  return dataPath ? { kind: 'idx', path: dataPath, split, maxImages } : { kind: 'bundled', split, maxImages };
+}
+
+async function loadData(ctx: JobContext): Promise<{ train: ImageDataset; test: ImageDataset }> {
+  const train = await loadDataset(datasetSpec(ctx.params.dataPath, 'train', ctx.params.maxTrainImages));
+  const test = await loadDataset(datasetSpec(ctx.params.dataPath, 'test'));
+  ctx.emit({ type: 'log', level: 'info', message: `data: ${train.name}, ${train.size} training and ${test.size} test images of ${train.height}x${train.width}x${train.channels}` });
+  return { train, test };
+}
+
+export async function runCnnJob(ctx: JobContext): Promise<JobSummaryData> {
+  const preset = getPreset(ctx.params.preset);
+  const epochs = ctx.params.epochs ?? preset.epochs;
+  const seed = ctx.params.seed ?? preset.seed;
+  const rng = new SeededRng(seed);
+  const { train, test } = await loadData(ctx);
+  const normalize = normalizationFor(train);
+  const model = buildPlainCnn(train, seed);
+  const optimizer = tf.train.momentum(preset.learningRate, 0.9, true);
+  const steps = batchCount(train.size, preset.batchSize);
+  const trainIndices = Array.from({ length: train.size }, (_, i) => i);
+  const started = Date.now();
+  let imagesSeen = 0;
+
+  try {
+    for (let epoch = 1; epoch <= epochs && !ctx.cancelled(); epoch++) {
+      let step = 0;
+      let lossSum = 0;
+      let correct = 0;
+      let count = 0;
+      for (const batch of batches(train, trainIndices, { batchSize: preset.batchSize, shuffle: true, rng, normalize })) {
+        const hits: { tensor: tf.Tensor | null } = { tensor: null };
+        const loss = optimizer.minimize(() => {
+          const logits = model.apply(batch.x) as tf.Tensor2D;
+          hits.tensor = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32')));
+          return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, train.numClasses), logits);
+        }, true);
+        const lossValue = loss ? ((await loss.data())[0] ?? NaN) : NaN;
+        const correctValue = hits.tensor ? ((await hits.tensor.data())[0] ?? 0) : 0;
+        const size = batch.indices.length;
+        tf.dispose([batch.x, batch.y]);
+        if (loss) loss.dispose();
+        if (hits.tensor) hits.tensor.dispose();
+        if (!Number.isFinite(lossValue)) {
+          throw new NasError('NAN_LOSS', `The training loss became ${lossValue} at epoch ${epoch}, step ${step + 1}.`, {
+            fix: 'Lower the learning rate or check the dataset for corrupt images; the events recorded so far are kept.',
+          });
+        }
+        step += 1;
+        imagesSeen += size;
+        lossSum += lossValue * size;
+        correct += correctValue;
+        count += size;
+        const elapsed = (Date.now() - started) / 1000;
+        const imagesPerSec = imagesSeen / Math.max(elapsed, 1e-3);
+        const remaining = (epochs - epoch) * train.size + (steps - step) * preset.batchSize;
+        ctx.emit({ type: 'progress', phase: 'train', epoch, epochs, step, steps, imagesPerSec, etaSec: remaining / Math.max(imagesPerSec, 1e-3) });
+        if (step % METRIC_EVERY === 0 || step === steps) {
+          ctx.emit({ type: 'metric', split: 'train', epoch: epoch - 1 + step / steps, step: (epoch - 1) * steps + step, loss: lossSum / count, accuracy: correct / count });
+          lossSum = 0;
+          correct = 0;
+          count = 0;
+        }
+        await yieldToEventLoop();
+        if (ctx.cancelled()) break;
+      }
+    }
+    const result = evaluateClassifier((x) => model.apply(x) as tf.Tensor2D, test, normalize, 256);
+    ctx.emit({ type: 'metric', split: 'test', epoch: epochs, step: epochs * steps, loss: result.loss, accuracy: result.accuracy });
+    const seconds = (Date.now() - started) / 1000;
+    return {
+      testAccuracy: result.accuracy,
+      testLoss: result.loss,
+      trainImages: train.size,
+      testImages: test.size,
+      epochs,
+      seed,
+      trainSeconds: seconds,
+      imagesPerSec: imagesSeen / Math.max(seconds, 1e-3),
+      backend: ctx.backend.chosen,
+      completed: !ctx.cancelled(),
+    };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { forkLauncher } from '../../electron/host/jobProcess';
+import type { JobLauncher } from '../../electron/host/jobProcess';
+import { JobSupervisor } from '../../electron/host/jobSupervisor';
+import { jobEntry } from '../../electron/host/appPaths';
+import { readEvents, readExperimentRecord } from '../../electron/engine/store/experimentStore';
+import type { JobEvent } from '../../shared/model/job';
+import { requireBuilt } from '../helpers/built';
+
+function workspace(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'nas-jobs-'));
+}
+
+/** Each job process gets the pure-JS backend so tests behave the same on every machine. */
+const env = { NAS_BACKEND: 'cpu' };
+
+describe('JobSupervisor with real job processes', () => {
+  requireBuilt();
+
+  it('streams progress and metric events in batches, and cancels a running job', async () => {
+    const supervisor = new JobSupervisor({ launcher: forkLauncher, entry: jobEntry(), workspace: workspace(), env, graceMs: 10_000 });
+    // Many epochs of a tiny dataset: the job is certainly still running when we cancel.
+    const job = supervisor.start({ preset: 'cnn-fashion', epochs: 500, maxTrainImages: 64 });
+    const batches: JobEvent[][] = [];
+    let ended = false;
+    supervisor.subscribe(job.jobId, (events) => batches.push(events), () => (ended = true));
+    await expect.poll(() => batches.flat().filter((e) => e.type === 'progress').length, { timeout: 30_000 }).toBeGreaterThan(3);
+    supervisor.cancel(job.jobId);
+    const final = await supervisor.whenEnded(job.jobId);
+
+    expect(final.status).toBe('cancelled');
+    expect(ended).toBe(true);
+    const events = batches.flat();
+    // Batching: fewer batches than events.
+    expect(batches.length).toBeLessThan(events.length);
+    // Sequence numbers are gap-free, in order.
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    expect(events.find((e) => e.type === 'status' && e.status === 'running')).toBeDefined();
+    expect(events.at(-1)).toMatchObject({ type: 'status', status: 'cancelled' });
+    const progress = events.filter((e): e is Extract<JobEvent, { type: 'progress' }> => e.type === 'progress');
+    expect(progress[0]).toMatchObject({ phase: 'train', epoch: 1, epochs: 500, step: 1, steps: 2 });
+    // What the viewer saw is on disk too, and the record says cancelled.
+    const onDisk = readEvents(job.dir);
+    expect(onDisk.skipped).toEqual([]);
+    expect(onDisk.events.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+    expect(readExperimentRecord(job.dir).status).toBe('cancelled');
+  });
+
+  it('kills a job that ignores cancel after the grace period', async () => {
+    // A job process that never answers: the supervisor must kill it.
+    const stubborn = path.join(workspace(), 'stubborn.js');
+    fs.writeFileSync(stubborn, "process.on('message', () => {}); setInterval(() => {}, 1000);");
+    const supervisor = new JobSupervisor({ launcher: forkLauncher, entry: stubborn, workspace: workspace(), graceMs: 300 });
+    const job = supervisor.start({ preset: 'cnn-fashion' });
+    await new Promise((r) => setTimeout(r, 200));
+    supervisor.cancel(job.jobId);
+    const final = await supervisor.whenEnded(job.jobId);
+    expect(final.status).toBe('cancelled');
+    expect(readExperimentRecord(job.dir).status).toBe('cancelled');
+  });
+
+  it('reports a crashing job process as a failed job with the log file named', async () => {
+    const crashing = path.join(workspace(), 'crash.js');
+    fs.writeFileSync(crashing, "console.error('boom: out of memory'); process.exit(3);");
+    const supervisor = new JobSupervisor({ launcher: forkLauncher, entry: crashing, workspace: workspace() });
+    const job = supervisor.start({ preset: 'cnn-fashion' });
+    const final = await supervisor.whenEnded(job.jobId);
+    expect(final.status).toBe('failed');
+    expect(final.error?.code).toBe('JOB_CRASHED');
+    expect(final.error?.message).toContain('exited with code 3');
+    expect(final.error?.fix).toContain(path.join(job.dir, 'job.log'));
+    expect(fs.readFileSync(path.join(job.dir, 'job.log'), 'utf8')).toContain('boom: out of memory');
+    expect(readExperimentRecord(job.dir)).toMatchObject({ status: 'failed', error: { code: 'JOB_CRASHED' } });
+  });
+
+  it('refuses an unknown preset before creating a directory', () => {
+    const root = workspace();
+    const launcher: JobLauncher = () => {
+      throw new Error('must not start');
+    };
+    const supervisor = new JobSupervisor({ launcher, entry: 'unused', workspace: root });
+    expect(() => supervisor.start({ preset: 'nope' })).toThrow(/Unknown preset 'nope'/);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+});
