@@ -48,6 +48,7 @@ function nodeLoader(name: 'tfjs-node-gpu' | 'tfjs-node'): BackendLoader {
     async load() {
       try {
         // A runtime require, not an import: the package is optional and may be absent.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(pkg);
       } catch (error) {
         throw new Error(describeRequireError(pkg, error));
