@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatError } from '../../../shared/errors';
 import type { JobEvent } from '../../../shared/model/job';
+import { readExperimentRecord } from '../../engine/store/experimentStore';
 import { parseBackendName } from '../../engine/tf/backend';
 import { defaultWorkspace } from '../../host/appPaths';
 import { createNodeHost } from '../../host/nodeHost';
@@ -120,6 +121,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (json) return final.status === 'finished' ? 0 : final.status === 'cancelled' ? 130 : 1;
   if (final.status === 'finished') {
     console.error(`finished: ${final.dir}`);
+    const summary = readExperimentRecord(final.dir).summary ?? {};
+    const acc = summary['testAccuracy'];
+    if (typeof acc === 'number') console.error(`test accuracy: ${(acc * 100).toFixed(2)}%`);
+    const speed = summary['imagesPerSec'];
+    if (typeof speed === 'number') console.error(`training speed: ${speed.toFixed(0)} img/s on ${String(summary['backend'] ?? '?')}`);
     return 0;
   }
   if (final.status === 'cancelled') {
