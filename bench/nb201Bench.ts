@@ -27,6 +27,7 @@ async function useBackend(name: BenchConfig['backend']): Promise<void> {
     if (!support.ok) throw new Error(support.reason);
     await support.register();
   } else if (name === 'tfjs-node') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional package, may be absent
     require('@tensorflow/tfjs-node');
   }
   const tfName = name === 'tfjs-node' ? 'tensorflow' : name;

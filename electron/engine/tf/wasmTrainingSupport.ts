@@ -31,6 +31,7 @@ let registration: Promise<void> | null = null;
 
 async function register(dir: string): Promise<void> {
   // A runtime require: loading the package registers the backend, which only this path needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(dir);
   tf.env().set('WASM_HAS_SIMD_SUPPORT', await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
