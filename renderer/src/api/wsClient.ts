@@ -49,6 +49,8 @@ export interface WsClientOptions {
   createSocket?: (url: string) => SocketLike;
   /** Tells a refused token from a server that is down (see the module comment). */
   probe?: () => Promise<ProbeResult>;
+  /** An attempt still not open after this long is abandoned and retried (a hanging upgrade). */
+  connectTimeoutMs?: number;
   /** First retry delay; doubles per failed attempt up to `maxDelayMs`. */
   initialDelayMs?: number;
   maxDelayMs?: number;
@@ -78,6 +80,7 @@ export class WsClient implements NasApi {
   private isOpen = false;
   private nextId = 1;
   private retryTimer: unknown = null;
+  private connectTimer: unknown = null;
   private disposed = false;
   /** Invokes not yet sent, in order. */
   private readonly queued: PendingInvoke[] = [];
@@ -87,6 +90,7 @@ export class WsClient implements NasApi {
 
   constructor(options: WsClientOptions) {
     this.options = {
+      connectTimeoutMs: 10_000,
       initialDelayMs: 500,
       maxDelayMs: 10_000,
       setTimer: (callback, ms) => setTimeout(callback, ms),
@@ -127,6 +131,12 @@ export class WsClient implements NasApi {
     socket.onmessage = (event) => this.handleMessage(event.data);
     socket.onclose = (event) => this.handleClose(socket, event.code);
     socket.onerror = () => undefined; // a close always follows; handled there
+    this.connectTimer = this.options.setTimer(() => {
+      this.connectTimer = null;
+      if (this.socket !== socket || this.isOpen) return;
+      this.handleClose(socket, 1006);
+      socket.close();
+    }, this.options.connectTimeoutMs);
   }
 
   /** Closes the socket for good and rejects what is waiting. */
@@ -189,6 +199,7 @@ export class WsClient implements NasApi {
   }
 
   private handleOpen(): void {
+    this.clearConnectTimer();
     this.isOpen = true;
     this.notifier.set({ state: 'open', attempt: 0, retryInMs: null, message: '', fix: undefined });
     for (const subscription of this.subscriptions.values()) this.send(subscription.message);
@@ -288,8 +299,8 @@ export class WsClient implements NasApi {
       state: 'reconnecting',
       attempt,
       retryInMs: delay,
-      message: neverConnected || attempt > 1 ? 'Not connected to the server.' : 'The connection to the server was lost.',
-      fix: `Retrying automatically. Check that \`nas-shrink serve\` is running; if the token is wrong: ${TOKEN_FIX}`,
+      message: neverConnected || attempt > 1 ? 'No answer from the server.' : 'The connection to the server was lost.',
+      fix: 'Retrying automatically. Check that `nas-shrink serve` is running. If its token changed, open the URL it printed (it ends in ?token=…).',
     });
     this.retryTimer = this.options.setTimer(() => {
       this.retryTimer = null;
@@ -330,7 +341,13 @@ export class WsClient implements NasApi {
     this.socket?.send(JSON.stringify(message));
   }
 
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) this.options.clearTimer(this.connectTimer);
+    this.connectTimer = null;
+  }
+
   private detach(): void {
+    this.clearConnectTimer();
     if (this.socket) {
       this.socket.onopen = this.socket.onmessage = this.socket.onclose = this.socket.onerror = null;
     }

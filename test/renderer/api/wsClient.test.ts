@@ -184,7 +184,7 @@ describe('WsClient', () => {
     const { client, harness } = setup(true);
     harness.last().drop(1006);
     expect(client.status.state).toBe('reconnecting');
-    expect(client.status.message).toBe('Not connected to the server.');
+    expect(client.status.message).toBe('No answer from the server.');
     expect(client.status.fix).toMatch(/token/);
   });
 
@@ -216,6 +216,20 @@ describe('WsClient', () => {
     await vi.waitFor(() => expect(client.status.message).toBe('Cannot reach the server.'));
     expect(client.status.state).toBe('reconnecting');
     expect(harness.timers).toHaveLength(1);
+  });
+
+  it('abandons an attempt that never opens and retries', () => {
+    const { client, harness } = setup();
+    const hanging = harness.last();
+    expect(harness.timers.map((timer) => timer.ms)).toEqual([10_000]); // the connect timeout
+    harness.timers.shift()?.run();
+    expect(hanging.closed).toBe(true);
+    expect(client.status).toMatchObject({ state: 'reconnecting', attempt: 1, retryInMs: 500 });
+    harness.timers.shift()?.run();
+    expect(harness.sockets).toHaveLength(2);
+    harness.last().open();
+    expect(client.status.state).toBe('open');
+    expect(harness.timers).toHaveLength(0);
   });
 
   it('is unavailable when no socket can be created', async () => {
