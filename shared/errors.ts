@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'BACKEND_UNAVAILABLE',
   'STORE_IO',
   'UNAUTHORIZED',
+  /** Client side only: the transport is not connected to a host. */
+  'NOT_CONNECTED',
   'INTERNAL',
 ] as const;
 

@@ -11,8 +11,9 @@ import { rendererDir } from '../host/appPaths';
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  // Vue's runtime and ECharts set inline style attributes; no inline scripts are allowed.
-  "style-src 'self' 'unsafe-inline'",
+  // No inline styles either: Vue sets styles through the CSSOM and the charts draw their
+  // tooltips on the canvas (docs/adr/0005-renderer.md).
+  "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "object-src 'none'",
