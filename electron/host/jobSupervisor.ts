@@ -8,13 +8,17 @@ import { NasError } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
 import type { JobEvent, JobStatus, JobSummary } from '../../shared/model/job';
 import { ExperimentStore, isTerminal } from '../engine/store/experimentStore';
-import { getPreset } from '../engine/presets/presets';
+import { applyOverrides, resolveConfig } from '../engine/config/resolveConfig';
+import type { ExperimentConfig } from '../engine/config/experimentConfig';
 import { CANCEL_GRACE_MS, fromJobMessageSchema } from '../job/protocol';
 import type { JobSpec } from '../job/protocol';
 import type { JobLauncher, JobProcess } from './jobProcess';
 
 export interface StartJobRequest {
+  /** A preset name or the path of a config file (see resolveConfig). */
   preset: string;
+  /** A config built by the caller (e.g. `nas-shrink eval`); takes precedence over `preset`. */
+  config?: ExperimentConfig | undefined;
   epochs?: number | undefined;
   seed?: number | undefined;
   maxTrainImages?: number | undefined;
@@ -67,27 +71,20 @@ export class JobSupervisor {
 
   /** Creates the experiment directory, starts the job process and returns at once. */
   start(request: StartJobRequest): JobSummary {
-    const preset = getPreset(request.preset); // unknown preset: fail before creating anything
-    const dir = path.resolve(request.dir ?? path.join(this.options.workspace, newExperimentDirName(preset.name)));
+    // A bad preset, config or dataset fails here, before anything is created.
+    const overrides = { epochs: request.epochs, seed: request.seed, maxTrainImages: request.maxTrainImages, dataPath: request.dataPath };
+    const config = request.config ? applyOverrides(request.config, overrides, `config ${request.config.name}`) : resolveConfig(request.preset, overrides);
+    const dir = path.resolve(request.dir ?? path.join(this.options.workspace, newExperimentDirName(config.name)));
     const jobId = path.basename(dir);
     if (this.jobs.has(jobId)) throw new NasError('INVALID_CONFIG', `A job named ${jobId} is already known.`, { fix: 'Choose another --out folder.' });
-    const spec: JobSpec = {
-      jobId,
-      preset: preset.name,
-      dir,
-      epochs: request.epochs,
-      seed: request.seed,
-      maxTrainImages: request.maxTrainImages,
-      dataPath: request.dataPath,
-      backend: request.backend,
-    };
+    const spec: JobSpec = { jobId, dir, config, backend: request.backend };
     const created = Date.now();
     ExperimentStore.create(dir, {
       id: jobId,
-      preset: preset.name,
+      preset: config.name,
       created,
       status: 'queued',
-      config: { ...preset, ...Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) },
+      config: { ...config },
       backend: null,
       versions: this.options.versions ?? {},
       error: null,
@@ -97,7 +94,7 @@ export class JobSupervisor {
     let resolveEnded: (s: JobSummary) => void = () => undefined;
     const ended = new Promise<JobSummary>((resolve) => (resolveEnded = resolve));
     const job: Job = {
-      summary: { jobId, preset: preset.name, dir, status: 'queued', startedAt: created, endedAt: null, error: null },
+      summary: { jobId, preset: config.name, dir, status: 'queued', startedAt: created, endedAt: null, error: null },
       process: child,
       events: [],
       listeners: new Set(),

@@ -9,7 +9,7 @@ import type { JobStatus } from '../../shared/model/job';
 import { initBackend } from '../engine/tf/backend';
 import { ExperimentStore } from '../engine/store/experimentStore';
 import { runnerFor } from '../engine/jobs/runners';
-import { getPreset } from '../engine/presets/presets';
+import { parseExperimentConfig } from '../engine/config/experimentConfig';
 import { EventBatcher } from './eventBatcher';
 import { connectToParent } from './parentChannel';
 import { EVENT_BATCH_MS, toJobMessageSchema } from './protocol';
@@ -34,15 +34,15 @@ async function run(spec: JobSpec): Promise<void> {
     parent.send({ type: 'done', status, error });
   };
   try {
-    const preset = getPreset(spec.preset);
+    const config = parseExperimentConfig(spec.config, 'job spec');
     const backend = await initBackend({ only: spec.backend });
     store.update({ status: 'running', backend: backend.chosen });
     batcher.emit({ type: 'status', status: 'running', backend: backend.chosen });
     for (const attempt of backend.attempts.filter((a) => !a.ok)) {
       batcher.emit({ type: 'log', level: 'info', message: `backend ${attempt.name} skipped: ${attempt.reason}` });
     }
-    const summary = await runnerFor(preset.method)({
-      params: { preset: spec.preset, epochs: spec.epochs, seed: spec.seed, maxTrainImages: spec.maxTrainImages, dataPath: spec.dataPath },
+    const summary = await runnerFor(config.method)({
+      config,
       dir: spec.dir,
       backend,
       emit: (event) => batcher.emit(event),

@@ -10,13 +10,10 @@ import { BACKEND_NAMES, backendReportSchema } from '../../shared/model/environme
 /** Everything a job process needs to run one experiment. */
 export const jobSpecSchema = z.object({
   jobId: z.string().min(1),
-  preset: z.string().min(1),
   /** The experiment directory, created by the host before the job starts. */
   dir: z.string().min(1),
-  epochs: z.number().int().positive().optional(),
-  seed: z.number().int().nonnegative().optional(),
-  maxTrainImages: z.number().int().positive().optional(),
-  dataPath: z.string().optional(),
+  /** The resolved experiment config; the job validates it again (experimentConfigSchema). */
+  config: z.unknown(),
   backend: z.enum(BACKEND_NAMES).optional(),
 });
 export type JobSpec = z.infer<typeof jobSpecSchema>;

@@ -5,17 +5,11 @@
  */
 import type { JobEventInput } from '../../../shared/model/job';
 import type { BackendReport } from '../../../shared/model/environment';
-
-export interface JobParams {
-  preset: string;
-  epochs?: number | undefined;
-  seed?: number | undefined;
-  maxTrainImages?: number | undefined;
-  dataPath?: string | undefined;
-}
+import type { ExperimentConfig } from '../config/experimentConfig';
 
 export interface JobContext {
-  readonly params: JobParams;
+  /** The validated config, overrides applied (as recorded in experiment.json). */
+  readonly config: ExperimentConfig;
   /** The experiment directory (already holding experiment.json). */
   readonly dir: string;
   readonly backend: BackendReport;

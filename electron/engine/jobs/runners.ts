@@ -3,7 +3,7 @@
  * runner up here. Later methods (ABS, GM-NAS, few-shot) register beside `cnn`.
  */
 import { NasError } from '../../../shared/errors';
-import type { Method } from '../presets/presets';
+import type { Method } from '../config/experimentConfig';
 import { runCnnJob } from '../train/cnn/cnnRunner';
 import type { JobRunner } from './jobContext';
 

@@ -1,36 +1,61 @@
 /**
- * Built-in presets: named, complete experiment configurations. `nas-shrink presets` lists them
- * and the UI shows them as cards. Each names the method whose runner executes it
- * (electron/engine/jobs/runners.ts).
+ * Built-in presets: named, complete experiment configs. `nas-shrink presets` lists them, the UI
+ * shows them as cards, `nas-shrink presets --json` prints them as starting points for config
+ * files. Each is validated by the same schema as a config file when this module loads.
  */
 import type { PresetSummary } from '../../../shared/model/job';
 import { NasError } from '../../../shared/errors';
+import { parseExperimentConfig } from '../config/experimentConfig';
+import type { ExperimentConfig, ExperimentConfigInput } from '../config/experimentConfig';
 
-export const METHODS = ['cnn'] as const;
-export type Method = (typeof METHODS)[number];
+export type PresetDefinition = ExperimentConfig;
 
-export interface PresetDefinition extends PresetSummary {
-  method: Method;
-  /** Default seed of the preset (`--seed` overrides it). */
-  seed: number;
-  batchSize: number;
-  learningRate: number;
-}
+/** Stand-alone training of one NB201 architecture (ALGORITHMS.md "Project decisions"). */
+const NB201_STANDALONE = {
+  epochs: 5,
+  batchSize: 128,
+  schedule: { kind: 'cosine', lr: 0.1, lrMin: 0, granularity: 'step' },
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 5e-4,
+} as const;
 
-const presets: PresetDefinition[] = [
+const inputs: ExperimentConfigInput[] = [
   {
     name: 'cnn-fashion',
     title: 'Plain CNN on Fashion-MNIST',
     description:
-      'A small two-layer CNN trained for one epoch on the bundled Fashion-MNIST sample, streaming loss and accuracy: proves the job pipeline end to end until the NAS presets land.',
+      'A small two-layer CNN trained for one epoch on the bundled Fashion-MNIST sample, streaming loss and accuracy: proves the job pipeline end to end.',
     method: 'cnn',
-    dataset: 'bundled Fashion-MNIST sample',
-    epochs: 1,
     seed: 0,
-    batchSize: 32,
-    learningRate: 0.05,
+    dataset: { kind: 'bundled' },
+    training: { epochs: 1, batchSize: 32, schedule: { kind: 'constant', lr: 0.05 }, momentum: 0.9, nesterov: true, weightDecay: 0 },
+  },
+  {
+    name: 'nb201-fashion',
+    title: 'NB201 supernet on Fashion-MNIST',
+    description:
+      'Trains the NAS-Bench-201 weight-sharing supernet (C=8, N=1, 15,625 architectures) by uniform single-path sampling on Fashion-MNIST 28x28, as ABS does before it scores operators. `nas-shrink eval ARCH --preset nb201-fashion` trains one cell stand-alone.',
+    method: 'supernet',
+    seed: 0,
+    dataset: { kind: 'bundled' },
+    valFraction: 1 / 6,
+    space: { kind: 'nb201' },
+    network: { channels: 8, cellsPerStage: 1 },
+    training: {
+      epochs: 5,
+      batchSize: 64,
+      schedule: { kind: 'cosine', lr: 0.025, lrMin: 0.001, granularity: 'step' },
+      momentum: 0.9,
+      nesterov: true,
+      weightDecay: 5e-4,
+    },
+    standalone: NB201_STANDALONE,
+    sampler: 'uniform',
   },
 ];
+
+const presets: PresetDefinition[] = inputs.map((p) => parseExperimentConfig(p, `preset ${p.name}`));
 
 export function listPresets(): readonly PresetDefinition[] {
   return presets;
@@ -41,12 +66,18 @@ export function getPreset(name: string): PresetDefinition {
   const preset = presets.find((p) => p.name === name);
   if (!preset) {
     throw new NasError('UNKNOWN_PRESET', `Unknown preset '${name}'.`, {
-      fix: `Use one of: ${presets.map((p) => p.name).join(', ')} (see \`nas-shrink presets\`).`,
+      fix: `Use one of: ${presets.map((p) => p.name).join(', ')} (see \`nas-shrink presets\`), or pass a config file (config.json).`,
     });
   }
   return preset;
 }
 
+/** How the UI and `nas-shrink presets` describe a dataset config. */
+export function describeDataset(config: ExperimentConfig): string {
+  const d = config.dataset;
+  return d.kind === 'bundled' ? 'bundled Fashion-MNIST sample' : `${d.kind} at ${d.path}`;
+}
+
 export function presetSummary(p: PresetDefinition): PresetSummary {
-  return { name: p.name, title: p.title, description: p.description, method: p.method, dataset: p.dataset, epochs: p.epochs };
+  return { name: p.name, title: p.title, description: p.description, method: p.method, dataset: describeDataset(p), epochs: p.training.epochs };
 }

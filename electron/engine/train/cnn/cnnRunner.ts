@@ -5,10 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { NasError } from '../../../../shared/errors';
 import { batchCount, batches, loadDataset, normalizationFor } from '../../data';
-import type { DatasetSpec, ImageDataset } from '../../data';
+import type { ImageDataset } from '../../data';
+import { datasetSpec } from '../../config/datasetSpec';
+import { createSchedule } from '../schedules';
 import { yieldToEventLoop } from '../../jobs/jobContext';
 import type { JobContext, JobSummaryData } from '../../jobs/jobContext';
-import { getPreset } from '../../presets/presets';
 import { SeededRng } from '../../random/seededRng';
 import { evaluateClassifier } from './evaluateClassifier';
 import { buildPlainCnn } from './plainCnn';
@@ -16,27 +17,24 @@ import { buildPlainCnn } from './plainCnn';
 /** Emit a training metric point every this many steps (plus one at the end of each epoch). */
 const METRIC_EVERY = 10;
 
-function datasetSpec(dataPath: string | undefined, split: 'train' | 'test', maxImages?: number): DatasetSpec {
-  return dataPath ? { kind: 'idx', path: dataPath, split, maxImages } : { kind: 'bundled', split, maxImages };
-}
-
 async function loadData(ctx: JobContext): Promise<{ train: ImageDataset; test: ImageDataset }> {
-  const train = await loadDataset(datasetSpec(ctx.params.dataPath, 'train', ctx.params.maxTrainImages));
-  const test = await loadDataset(datasetSpec(ctx.params.dataPath, 'test'));
+  const train = await loadDataset(datasetSpec(ctx.config.dataset, 'train', ctx.config.maxTrainImages));
+  const test = await loadDataset(datasetSpec(ctx.config.dataset, 'test'));
   ctx.emit({ type: 'log', level: 'info', message: `data: ${train.name}, ${train.size} training and ${test.size} test images of ${train.height}x${train.width}x${train.channels}` });
   return { train, test };
 }
 
 export async function runCnnJob(ctx: JobContext): Promise<JobSummaryData> {
-  const preset = getPreset(ctx.params.preset);
-  const epochs = ctx.params.epochs ?? preset.epochs;
-  const seed = ctx.params.seed ?? preset.seed;
+  const recipe = ctx.config.training;
+  const epochs = recipe.epochs;
+  const seed = ctx.config.seed;
   const rng = new SeededRng(seed);
   const { train, test } = await loadData(ctx);
   const normalize = normalizationFor(train);
   const model = buildPlainCnn(train, seed);
-  const optimizer = tf.train.momentum(preset.learningRate, 0.9, true);
-  const steps = batchCount(train.size, preset.batchSize);
+  const schedule = createSchedule(recipe.schedule, { epochs });
+  const optimizer = tf.train.momentum(schedule.lrAt(0), recipe.momentum, recipe.nesterov);
+  const steps = batchCount(train.size, recipe.batchSize);
   const trainIndices = Array.from({ length: train.size }, (_, i) => i);
   const started = Date.now();
   let imagesSeen = 0;
@@ -47,7 +45,8 @@ export async function runCnnJob(ctx: JobContext): Promise<JobSummaryData> {
       let lossSum = 0;
       let correct = 0;
       let count = 0;
-      for (const batch of batches(train, trainIndices, { batchSize: preset.batchSize, shuffle: true, rng, normalize })) {
+      for (const batch of batches(train, trainIndices, { batchSize: recipe.batchSize, shuffle: true, rng, normalize })) {
+        optimizer.setLearningRate(schedule.lrAt(epoch - 1 + step / steps));
         const hits: { tensor: tf.Tensor | null } = { tensor: null };
         const loss = optimizer.minimize(() => {
           const logits = model.apply(batch.x) as tf.Tensor2D;
@@ -72,7 +71,7 @@ export async function runCnnJob(ctx: JobContext): Promise<JobSummaryData> {
         count += size;
         const elapsed = (Date.now() - started) / 1000;
         const imagesPerSec = imagesSeen / Math.max(elapsed, 1e-3);
-        const remaining = (epochs - epoch) * train.size + (steps - step) * preset.batchSize;
+        const remaining = (epochs - epoch) * train.size + (steps - step) * recipe.batchSize;
         ctx.emit({ type: 'progress', phase: 'train', epoch, epochs, step, steps, imagesPerSec, etaSec: remaining / Math.max(imagesPerSec, 1e-3) });
         if (step % METRIC_EVERY === 0 || step === steps) {
           ctx.emit({ type: 'metric', split: 'train', epoch: epoch - 1 + step / steps, step: (epoch - 1) * steps + step, loss: lossSum / count, accuracy: correct / count });

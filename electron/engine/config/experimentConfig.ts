@@ -1,0 +1,97 @@
+/**
+ * The complete, validated description of an experiment: what a preset is, what a config file
+ * holds, what experiment.json records. Every field is checked here, once, with a message per
+ * bad field, before a job process starts.
+ */
+import { z } from 'zod';
+import { NasError } from '../../../shared/errors';
+import { scheduleConfigSchema } from '../train/schedules';
+import { clipConfigSchema } from '../train/gradientClipping';
+import { spaceConfigSchema } from '../space/registry';
+
+const path = z.string().min(1);
+
+/** Where the images come from (the split is chosen by the runner). */
+export const datasetConfigSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('bundled') }),
+  z.strictObject({ kind: z.literal('idx'), path, name: z.string().min(1).optional() }),
+  z.strictObject({ kind: z.literal('cifar10'), path }),
+  z.strictObject({ kind: z.literal('cifar100'), path }),
+  z.strictObject({ kind: z.literal('folder'), path }),
+]);
+export type DatasetConfig = z.infer<typeof datasetConfigSchema>;
+
+/** One training recipe: used for supernet training, stand-alone training and the CNN job. */
+export const trainingConfigSchema = z.strictObject({
+  epochs: z.number().int().min(1).max(10_000),
+  batchSize: z.number().int().min(1).max(4096),
+  schedule: scheduleConfigSchema,
+  momentum: z.number().min(0).lt(1).default(0.9),
+  nesterov: z.boolean().default(true),
+  /** L2 weight decay, applied to conv kernels and the classifier only (ALGORITHMS.md E3). */
+  weightDecay: z.number().min(0).max(1).default(0),
+  labelSmoothing: z.number().min(0).lt(1).default(0),
+  clip: clipConfigSchema.default({ kind: 'none' }),
+});
+export type TrainingConfig = z.infer<typeof trainingConfigSchema>;
+
+/** The supernet's size (the NB201 skeleton: C channels in the first stage, N cells per stage). */
+export const networkConfigSchema = z.strictObject({
+  channels: z.number().int().min(1).max(512),
+  cellsPerStage: z.number().int().min(1).max(20),
+});
+
+export const METHODS = ['cnn', 'supernet', 'standalone'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const experimentConfigSchema = z
+  .strictObject({
+    /** Preset name, or the name given in a config file. */
+    name: z.string().min(1).max(100),
+    title: z.string().min(1),
+    description: z.string(),
+    method: z.enum(METHODS),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    dataset: datasetConfigSchema,
+    /** Use at most this many training images (balanced over classes): quick trials. */
+    maxTrainImages: z.number().int().positive().optional(),
+    /** Fraction of the training images held out as the validation split. */
+    valFraction: z.number().gt(0).max(0.5).default(0.1),
+    space: spaceConfigSchema.default({ kind: 'nb201' }),
+    network: networkConfigSchema.default({ channels: 8, cellsPerStage: 1 }),
+    /** Supernet training (method supernet), or the CNN's training (method cnn). */
+    training: trainingConfigSchema,
+    /** Stand-alone training of one architecture (method standalone, `nas-shrink eval`). */
+    standalone: trainingConfigSchema.optional(),
+    /** The architecture trained by method standalone (canonical string of the space). */
+    architecture: z.string().min(1).optional(),
+    /** Uniform single-path sampling (SPOS/RSPS) or FairNAS strict fairness. */
+    sampler: z.enum(['uniform', 'fairnas']).default('uniform'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.method === 'standalone' && !config.architecture) {
+      ctx.addIssue({ code: 'custom', path: ['architecture'], message: 'method standalone needs the architecture to train' });
+    }
+  });
+export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
+/** A config as written by hand (defaults not yet filled in). */
+export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
+
+/** Formats zod issues as `path: message` lines, one per bad field. */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(config)'}: ${i.message}`);
+}
+
+/**
+ * Validates a config; throws NasError INVALID_CONFIG listing every bad field.
+ * @param source where the config came from (a file path or `preset NAME`), for the message.
+ */
+export function parseExperimentConfig(raw: unknown, source: string): ExperimentConfig {
+  const parsed = experimentConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const lines = describeIssues(parsed.error.issues);
+  throw new NasError('INVALID_CONFIG', `Invalid experiment config (${source}): ${lines.join('; ')}.`, {
+    fix: 'Correct the fields named; `nas-shrink presets --json` shows complete, valid configs to start from.',
+    details: lines,
+  });
+}
