@@ -59,7 +59,7 @@ describe('AdamByName (cpu backend)', () => {
   it('keeps state per name: updating B never moves A, and shapes may differ', () => {
     const a = tf.variable(tf.tensor1d([1, 2]), true, 'adam-test/a');
     const b = tf.variable(tf.tensor2d([[1, 2, 3]]), true, 'adam-test/b');
-    const vars = new Map([
+    const vars = new Map<string, tf.Variable>([
       [a.name, a],
       [b.name, b],
     ]);
