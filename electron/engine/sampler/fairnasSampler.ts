@@ -8,6 +8,10 @@
  * shrinking keeps them equal): m is the largest count, and a shorter list is extended with
  * fresh permutations of itself and cut at m, so each of its n ops appears floor(m/n) or
  * ceil(m/n) times per step, and at least once.
+ *
+ * The single-path rules of pathRules.ts (NB201 live output, DARTS check_cand) are not applied:
+ * resampling or repairing a path would break the once-per-step guarantee, and FairNAS runs on
+ * layer-wise spaces where they do not arise.
  */
 import { NasError } from '../../../shared/errors';
 import type { SeededRng } from '../random/seededRng';
