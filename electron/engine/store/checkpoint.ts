@@ -186,7 +186,6 @@ export function saveCheckpoint(experimentDir: string, label: string, arrays: Rea
     if (replacing) fs.renameSync(final, old);
     fs.renameSync(tmp, final);
     fsyncDir(root);
-    if (replacing) fs.rmSync(old, { recursive: true, force: true });
   } catch (error) {
     fs.rmSync(tmp, { recursive: true, force: true });
     try {
@@ -200,11 +199,19 @@ export function saveCheckpoint(experimentDir: string, label: string, arrays: Rea
   return final;
 }
 
-/** Deletes work folders of `label` left by crashed writers (one writer per experiment). */
+/**
+ * Deletes the replaced version and work folders of `label` left by crashed writers (one writer
+ * per experiment). Best effort: the new checkpoint is already in place, and leftovers are
+ * never listed, so a failure here must not fail the save.
+ */
 function removeLeftovers(root: string, label: string): void {
-  for (const name of fs.readdirSync(root)) {
-    const m = WORK_DIR.exec(name);
-    if (m && m[2] === label) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+  try {
+    for (const name of fs.readdirSync(root)) {
+      const m = WORK_DIR.exec(name);
+      if (m && m[2] === label) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+    }
+  } catch {
+    /* retried on the next save of this label */
   }
 }
 
