@@ -8,6 +8,7 @@ import { NasError, formatError } from '../../shared/errors';
 import { appRoot } from '../host/appPaths';
 import { UsageError } from './cliError';
 import { doctorCommand, DOCTOR_HELP } from './commands/doctor';
+import { evalCommand, EVAL_HELP } from './commands/evalArch';
 import { listCommand, showCommand } from './commands/list';
 import { presetsCommand } from './commands/presets';
 import { runCommand, RUN_HELP } from './commands/run';
@@ -17,6 +18,7 @@ type Command = { run: (argv: string[]) => Promise<number>; summary: string; help
 
 const COMMANDS: Record<string, Command> = {
   run: { run: runCommand, summary: 'run an experiment from a preset', help: RUN_HELP },
+  eval: { run: evalCommand, summary: 'train one architecture stand-alone and print its test accuracy', help: EVAL_HELP },
   serve: { run: serveCommand, summary: 'serve the UI to a browser (token-protected, 127.0.0.1 by default)', help: SERVE_HELP },
   doctor: { run: doctorCommand, summary: 'show the compute backend, why faster ones were skipped, and versions', help: DOCTOR_HELP },
   presets: { run: presetsCommand, summary: 'list the built-in presets' },
@@ -44,6 +46,8 @@ Options:
 
 Examples:
   nas-shrink run cnn-fashion
+  nas-shrink run nb201-fashion --data /usr/share/datasets/fashion-mnist --epochs 1
+  nas-shrink eval '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
   nas-shrink serve --port 0
   nas-shrink doctor`;
 }

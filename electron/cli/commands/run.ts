@@ -5,17 +5,18 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatError } from '../../../shared/errors';
-import type { JobEvent } from '../../../shared/model/job';
 import { readExperimentRecord } from '../../engine/store/experimentStore';
 import { parseBackendName } from '../../engine/tf/backend';
 import { defaultWorkspace } from '../../host/appPaths';
 import { createNodeHost } from '../../host/nodeHost';
 import { intOption, UsageError } from '../cliError';
-import { ProgressLine } from '../progressBar';
+import { followJob } from '../followJob';
 
-export const RUN_HELP = `Usage: nas-shrink run <preset> [options]
+export const RUN_HELP = `Usage: nas-shrink run <preset | config.json> [options]
 
-Runs an experiment in its own process and writes an experiment directory.
+Runs an experiment in its own process and writes an experiment directory. A config file
+holds a complete experiment config (start from 'nas-shrink presets --json'); every field is
+validated before anything runs.
 
 Options:
   --out DIR               experiment directory (default: ./experiments/<date>-<preset>-<id>)
@@ -27,19 +28,6 @@ Options:
   --json                  print every event as one JSON line on stdout
 
 Exit codes: 0 finished, 1 failed, 2 usage error, 130 cancelled.`;
-
-function describe(event: JobEvent): string | null {
-  switch (event.type) {
-    case 'status':
-      return event.status === 'running' ? `running on backend ${event.backend ?? '?'}` : null;
-    case 'log':
-      return event.level === 'warn' ? `warning: ${event.message}` : null;
-    case 'metric':
-      return event.split === 'train' ? null : `${event.split}: loss ${event.loss.toFixed(4)}, accuracy ${(event.accuracy * 100).toFixed(2)}% (epoch ${event.epoch})`;
-    default:
-      return null;
-  }
-}
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -61,7 +49,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const preset = positionals[0];
-  if (!preset || positionals.length > 1) throw new UsageError('run takes exactly one preset name, e.g. `nas-shrink run cnn-fashion` (see `nas-shrink presets`).');
+  if (!preset || positionals.length > 1) throw new UsageError('run takes exactly one preset name or config file, e.g. `nas-shrink run cnn-fashion` (see `nas-shrink presets`).');
   let backend;
   try {
     backend = parseBackendName(values.backend);
@@ -80,43 +68,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const host = createNodeHost({ workspace: defaultWorkspace(), host: 'cli' });
   const job = host.supervisor.start(request);
   const json = values.json === true;
-  const tty = !json && process.stderr.isTTY === true;
-  const progress = tty ? new ProgressLine(process.stderr) : null;
-  if (!json) console.error(`experiment: ${job.dir}`);
-
-  host.supervisor.subscribe(
-    job.jobId,
-    (events) => {
-      for (const event of events) {
-        if (json) {
-          process.stdout.write(`${JSON.stringify(event)}\n`);
-          continue;
-        }
-        progress?.update(event);
-        const line = describe(event);
-        if (line) {
-          progress?.clear();
-          console.error(line);
-        }
-      }
-    },
-    () => undefined,
-  );
-
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      if (!json) console.error('\ncancelling (press Ctrl-C again to kill the job)...');
-      host.supervisor.cancel(job.jobId);
-    } else {
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSigint);
-  const final = await host.supervisor.whenEnded(job.jobId);
-  process.off('SIGINT', onSigint);
-  progress?.clear();
+  const final = await followJob(host.supervisor, job, json);
 
   if (json) return final.status === 'finished' ? 0 : final.status === 'cancelled' ? 130 : 1;
   if (final.status === 'finished') {

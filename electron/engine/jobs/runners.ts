@@ -1,13 +1,19 @@
 /**
- * The registry of job runners by method. A preset names its method; the job process looks the
- * runner up here. Later methods (ABS, GM-NAS, few-shot) register beside `cnn`.
+ * The registry of job runners by method. A config names its method; the job process looks the
+ * runner up here. Later methods (ABS, GM-NAS, few-shot) register beside these.
  */
 import { NasError } from '../../../shared/errors';
 import type { Method } from '../config/experimentConfig';
+import { runStandaloneJob } from '../runners/standaloneRunner';
+import { runSupernetJob } from '../runners/supernetRunner';
 import { runCnnJob } from '../train/cnn/cnnRunner';
 import type { JobRunner } from './jobContext';
 
-const runners = new Map<Method, JobRunner>([['cnn', runCnnJob]]);
+const runners = new Map<Method, JobRunner>([
+  ['cnn', runCnnJob],
+  ['supernet', runSupernetJob],
+  ['standalone', runStandaloneJob],
+]);
 
 export function runnerFor(method: Method): JobRunner {
   const runner = runners.get(method);

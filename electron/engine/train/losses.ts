@@ -29,8 +29,11 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, sm
   const k = logits.shape[1];
   return tf.tidy(() => {
     const logProbs = tf.logSoftmax(logits);
-    // (1 - eps) onehot + eps / K, built as onValue / offValue of tf.oneHot.
-    const target = tf.oneHot(tf.cast(labels, 'int32'), k, 1 - smoothing + smoothing / k, smoothing / k, 'float32');
+    // (1 - eps) onehot + eps / K. Not through tf.oneHot's onValue/offValue: the wasm backend's
+    // OneHot kernel ignores the float dtype and returns int32, which turned the whole loss into
+    // integer arithmetic there (loss 2.8e-45, no learning).
+    const oneHot = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), k), 'float32');
+    const target = smoothing === 0 ? oneHot : tf.add(tf.mul(oneHot, 1 - smoothing), smoothing / k);
     const perSample = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
     return tf.mean(perSample) as tf.Scalar;
   });

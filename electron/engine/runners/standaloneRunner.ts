@@ -1,0 +1,94 @@
+/**
+ * The `standalone` method (`nas-shrink eval`): trains one architecture from scratch with the
+ * preset's stand-alone recipe on every training image and reports its test accuracy, the
+ * ground truth that supernet metrics are ranked against.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { NasError } from '../../../shared/errors';
+import { batchCount, batches } from '../data';
+import type { JobContext, JobSummaryData } from '../jobs/jobContext';
+import { yieldToEventLoop } from '../jobs/jobContext';
+import { SeededRng } from '../random/seededRng';
+import { createSearchSpace } from '../space/registry';
+import { Nb201Supernet } from '../supernet/nb201Supernet';
+import { assertFiniteLoss } from '../train/finiteGuard';
+import { createSchedule } from '../train/schedules';
+import { SgdNesterov } from '../train/sgdNesterov';
+import { evaluateSubset } from './evaluateSubset';
+import { loadExperimentData } from './experimentData';
+import { supernetTrainStep } from './supernetTrainStep';
+
+const METRIC_EVERY = 10;
+
+export async function runStandaloneJob(ctx: JobContext): Promise<JobSummaryData> {
+  const config = ctx.config;
+  const space = createSearchSpace(config.space);
+  if (space.kind !== 'nb201') throw new NasError('INVALID_CONFIG', `Stand-alone training of ${space.kind} architectures is not available yet.`, { fix: "Use space {kind: 'nb201'}." });
+  const recipe = config.standalone;
+  if (!recipe || !config.architecture) {
+    throw new NasError('INVALID_CONFIG', `Preset ${config.name} has no stand-alone recipe or architecture.`, { fix: 'Use a preset with a `standalone` section, e.g. nb201-fashion.' });
+  }
+  const arch = space.parse(config.architecture);
+  const data = await loadExperimentData(config, ctx.emit, false);
+  const dataRng = new SeededRng(config.seed).fork();
+  // Weights only for the ops this architecture uses: a plain network, not a supernet.
+  const net = new Nb201Supernet({ ...config.network, inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed, ops: [...new Set(arch)] });
+  const optimizer = new SgdNesterov({ momentum: recipe.momentum, weightDecay: recipe.weightDecay, decayed: net.params.decayed });
+  const schedule = createSchedule(recipe.schedule, { epochs: recipe.epochs });
+  const steps = batchCount(data.trainIndices.length, recipe.batchSize);
+  const forward = (x: tf.Tensor4D): tf.Tensor2D => net.forward(x, arch, false);
+  ctx.emit({ type: 'log', level: 'info', message: `stand-alone: ${space.format(arch)}, ${recipe.epochs} epochs, batch ${recipe.batchSize}` });
+  const started = Date.now();
+  let images = 0;
+  let globalStep = 0;
+  let test = { loss: Number.NaN, accuracy: Number.NaN, images: 0 };
+  try {
+    for (let epoch = 0; epoch < recipe.epochs && !ctx.cancelled(); epoch++) {
+      let step = 0;
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (const batch of batches(data.train, data.trainIndices, { batchSize: recipe.batchSize, shuffle: true, rng: dataRng, normalize: data.normalize, augment: data.augment })) {
+        const result = supernetTrainStep(net, optimizer, batch.x, batch.y, [arch], schedule.lrAt(epoch + step / steps), { labelSmoothing: recipe.labelSmoothing, clip: recipe.clip });
+        const size = batch.indices.length;
+        tf.dispose([batch.x, batch.y]);
+        assertFiniteLoss(result.loss, { epoch, step, phase: 'stand-alone', lastCheckpoint: null });
+        step += 1;
+        globalStep += 1;
+        images += size;
+        lossSum += result.loss * size;
+        correct += result.correct;
+        seen += size;
+        const imagesPerSec = images / Math.max((Date.now() - started) / 1000, 1e-3);
+        const remaining = (recipe.epochs - epoch - 1) * data.trainIndices.length + (steps - step) * recipe.batchSize;
+        ctx.emit({ type: 'progress', phase: 'stand-alone', epoch: epoch + 1, epochs: recipe.epochs, step, steps, imagesPerSec, etaSec: remaining / Math.max(imagesPerSec, 1e-3) });
+        if (step % METRIC_EVERY === 0 || step === steps) {
+          ctx.emit({ type: 'metric', split: 'train', epoch: epoch + step / steps, step: globalStep, loss: lossSum / seen, accuracy: correct / seen });
+          lossSum = 0;
+          correct = 0;
+          seen = 0;
+        }
+        await yieldToEventLoop();
+        if (ctx.cancelled()) break;
+      }
+      test = evaluateSubset(forward, data.test, data.normalize, 256);
+      ctx.emit({ type: 'metric', split: 'test', epoch: epoch + 1, step: globalStep, loss: test.loss, accuracy: test.accuracy });
+    }
+    const seconds = (Date.now() - started) / 1000;
+    return {
+      architecture: space.format(arch),
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+      testImages: test.images,
+      epochs: recipe.epochs,
+      trainImages: data.trainIndices.length,
+      trainSeconds: seconds,
+      imagesPerSec: images / Math.max(seconds, 1e-3),
+      backend: ctx.backend.chosen,
+      completed: !ctx.cancelled(),
+    };
+  } finally {
+    optimizer.dispose();
+    net.dispose();
+  }
+}
