@@ -13,10 +13,10 @@ import { SeededRng } from '../random/seededRng';
 import { createSampler } from '../sampler/registry';
 import { createSearchSpace } from '../space/registry';
 import { fullState } from '../space/spaceState';
-import { saveTensorCheckpoint, modelTensors } from '../store/checkpointTensors';
+import { saveTensorCheckpoint } from '../store/checkpointTensors';
+import { supernetTensors } from './supernetCheckpoint';
 import { Nb201Supernet } from '../supernet/nb201Supernet';
 import { assertFiniteLoss } from '../train/finiteGuard';
-import { momentumTensors } from '../train/optimizerState';
 import { createSchedule } from '../train/schedules';
 import { SgdNesterov } from '../train/sgdNesterov';
 import { evaluateSubset } from './evaluateSubset';
@@ -56,7 +56,7 @@ export async function runSupernetJob(ctx: JobContext): Promise<JobSummaryData> {
   const meta = (epoch: number, step: number) => ({ epoch, step, rng: { data: dataRng.saveState(), eval: evalRng.saveState() }, schedule: { position: epoch, config: recipe.schedule }, extra: { sampler: sampler.saveState() } });
 
   try {
-    await saveTensorCheckpoint(ctx.dir, REFERENCE_CHECKPOINT, modelTensors(net.params.all()), meta(0, 0));
+    await saveTensorCheckpoint(ctx.dir, REFERENCE_CHECKPOINT, supernetTensors(net.params), meta(0, 0));
     ctx.emit({ type: 'log', level: 'info', message: `supernet: ${space.name}, C=${config.network.channels}, N=${config.network.cellsPerStage}, ${net.params.all().length} tensors; angle reference saved before the first update` });
     const started = Date.now();
     let images = 0;
@@ -97,7 +97,7 @@ export async function runSupernetJob(ctx: JobContext): Promise<JobSummaryData> {
       if (data.valIndices.length > 0) {
         valAccuracy = validate(net, data, evalRng, state, space, ctx, epoch + 1, globalStep);
       }
-      await saveTensorCheckpoint(ctx.dir, LAST_CHECKPOINT, { ...modelTensors(net.params.all()), ...momentumTensors(optimizer, net.params.all().map((v) => v.name)) }, meta(epoch + 1, globalStep));
+      await saveTensorCheckpoint(ctx.dir, LAST_CHECKPOINT, supernetTensors(net.params, optimizer), meta(epoch + 1, globalStep));
       lastCheckpoint = LAST_CHECKPOINT;
     }
     const seconds = (Date.now() - started) / 1000;

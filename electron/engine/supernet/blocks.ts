@@ -87,7 +87,8 @@ export function createCell(params: ParamStore, name: string, channels: number, o
   return { name, edgeOps };
 }
 
-function edgeForward(cell: Nb201Cell, e: number, op: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D | null {
+/** One op on edge `e`: x [N,H,W,C] -> [N,H,W,C], or null for `none` (contributes nothing). */
+export function edgeForward(cell: Nb201Cell, e: number, op: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D | null {
   const spec = nb201Op(op);
   switch (spec.kind) {
     case 'zero':

@@ -12,6 +12,7 @@ import type { Nb201Genotype } from '../space/nb201Space';
 import { batchNorm, bnTrainables, createBn, type BnParams } from './batchNorm';
 import { cellForward, cellTrainables, convSym, createCell, createResReduction, resReduction, resReductionTrainables, type Nb201Cell, type ResReduction } from './blocks';
 import { ParamStore } from './params';
+import { cellForwardMixed } from './nb201Mixed';
 
 export interface Nb201SupernetConfig {
   /** C, the channels of the first stage. */
@@ -67,11 +68,24 @@ export class Nb201Supernet {
    * statistics and moves the running ones. The caller disposes the result.
    */
   forward(x: tf.Tensor4D, genotype: Nb201Genotype, training: boolean): tf.Tensor2D {
+    return this.forwardWith(x, (cell, h) => cellForward(cell, h, genotype, training), training);
+  }
+
+  /**
+   * Mixed-mode forward (DARTS-style): every edge outputs sum_op w[e, op] * op(x), with
+   * `weights` float32 [6, ops.length] (softmax of alpha, masked by the current space; see
+   * nb201Mixed.ts). Differentiable with respect to `weights`. The caller disposes the result.
+   */
+  forwardMixed(x: tf.Tensor4D, weights: tf.Tensor2D, ops: readonly string[], training: boolean): tf.Tensor2D {
+    return this.forwardWith(x, (cell, h) => cellForwardMixed(cell, h, weights, ops, training), training);
+  }
+
+  private forwardWith(x: tf.Tensor4D, cellFn: (cell: Nb201Cell, h: tf.Tensor4D) => tf.Tensor4D, training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
       let h = batchNorm(convSym(x, this.stemConv as tf.Tensor4D, 1), this.stemBn, training);
       for (let stage = 0; stage < 3; stage++) {
         if (stage > 0) h = resReduction(this.reductions[stage - 1] as ResReduction, h, training);
-        for (const cell of this.cells[stage] as Nb201Cell[]) h = cellForward(cell, h, genotype, training);
+        for (const cell of this.cells[stage] as Nb201Cell[]) h = cellFn(cell, h);
       }
       const pooled = tf.mean(tf.relu(batchNorm(h, this.headBn, training)), [1, 2]) as tf.Tensor2D;
       return tf.add(tf.matMul(pooled, this.classifier as tf.Tensor2D), this.classifierBias);

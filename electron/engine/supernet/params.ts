@@ -1,21 +1,34 @@
 /**
  * Named trainable tensors of a network, created from a seeded RNG so that two processes (or two
  * backends) given the same seed start from bit-identical weights.
+ *
+ * Each tensor has a logical name (`cell0/e2/nor_conv_3x3/conv`), the same in every network
+ * built from the same config and used in checkpoints, and a tfjs variable name prefixed with
+ * the store's scope (`net0/cell0/...`). tfjs refuses two variables with one name, and GM-NAS
+ * keeps several sub-supernets (and a supernet and its fresh copy) alive in one process.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SeededRng } from '../random/seededRng';
 
+let nextScope = 0;
+
 export class ParamStore {
   private readonly vars = new Map<string, tf.Variable>();
-  /** Names of the tensors that take weight decay (conv kernels and the classifier weight). */
+  private readonly logical = new Map<string, string>();
+  /** tfjs names of the tensors that take weight decay (conv kernels and the classifier weight). */
   readonly decayed = new Set<string>();
+  /** Prefix of this store's tfjs variable names. */
+  readonly scope: string;
 
-  constructor(private readonly rng: SeededRng) {}
+  constructor(private readonly rng: SeededRng, scope?: string) {
+    this.scope = scope ?? `net${nextScope++}`;
+  }
 
   private add(name: string, values: Float32Array, shape: number[], trainable: boolean): tf.Variable {
     if (this.vars.has(name)) throw new Error(`ParamStore: '${name}' already exists`);
-    const v = tf.variable(tf.tensor(values, shape, 'float32'), trainable, name);
+    const v = tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${this.scope}/${name}`);
     this.vars.set(name, v);
+    this.logical.set(v.name, name);
     return v;
   }
 
@@ -24,8 +37,9 @@ export class ParamStore {
     const std = Math.sqrt(2 / (k * k * outC));
     const values = new Float32Array(k * k * inC * outC);
     for (let i = 0; i < values.length; i++) values[i] = this.rng.normal() * std;
-    this.decayed.add(name);
-    return this.add(name, values, [k, k, inC, outC], true);
+    const v = this.add(name, values, [k, k, inC, outC], true);
+    this.decayed.add(v.name);
+    return v;
   }
 
   /** A dense weight [inF, outF], uniform in +-1/sqrt(inF) as PyTorch's Linear; decayed. */
@@ -33,8 +47,9 @@ export class ParamStore {
     const bound = 1 / Math.sqrt(inF);
     const values = new Float32Array(inF * outF);
     for (let i = 0; i < values.length; i++) values[i] = (this.rng.next() * 2 - 1) * bound;
-    this.decayed.add(name);
-    return this.add(name, values, [inF, outF], true);
+    const v = this.add(name, values, [inF, outF], true);
+    this.decayed.add(v.name);
+    return v;
   }
 
   /** A tensor filled with `value` (BN gamma/beta, biases, running statistics). */
@@ -58,8 +73,21 @@ export class ParamStore {
     return [...this.vars.values()];
   }
 
+  /** [logical name, tensor] pairs in creation order. */
+  entries(): [string, tf.Variable][] {
+    return [...this.vars.entries()];
+  }
+
+  /** The logical name of one of this store's variables (its tfjs name without the scope). */
+  nameOf(v: tf.Variable): string {
+    const name = this.logical.get(v.name);
+    if (name === undefined) throw new Error(`ParamStore: '${v.name}' does not belong to store ${this.scope}`);
+    return name;
+  }
+
   dispose(): void {
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
+    this.logical.clear();
   }
 }

@@ -37,7 +37,9 @@ export class SgdNesterov {
           old.assign(buf);
         } else {
           buf = d;
-          this.buffers.set(name, tf.variable(d, false, `${name}/momentum`));
+          // Unnamed: tfjs names it uniquely, so two optimizers over the same weights (a GM-NAS
+          // child copying its parent's state) can live side by side.
+          this.buffers.set(name, tf.variable(d, false));
         }
         w.assign(tf.sub(w, tf.mul(tf.add(d, tf.mul(buf, momentum)), lr)));
       }

@@ -34,7 +34,7 @@ async function twoSteps(backend: 'cpu' | 'wasm'): Promise<StepResult> {
   const before = tf.memory().numTensors;
   losses.push(singlePathStep(net, opt, x, labels, GENOTYPES[0] as string[], 0.05));
   const leaked = tf.memory().numTensors - before;
-  const weights = new Map(net.params.all().map((v) => [v.name, Float32Array.from(v.dataSync() as Float32Array)]));
+  const weights = new Map(net.params.entries().map(([name, v]) => [name, Float32Array.from(v.dataSync() as Float32Array)]));
   const logits = net.forward(x, GENOTYPES[1] as string[], false);
   weights.set('eval-logits', Float32Array.from(logits.dataSync() as Float32Array));
   logits.dispose();

@@ -39,7 +39,7 @@ describe('NB201 supernet (cpu backend)', () => {
 
   it('names one weight set per (cell, edge, op) and gives logits [N,10] without leaking', () => {
     const net = new Nb201Supernet({ ...NB201_FASHION_NET, channels: 4 });
-    const names = net.params.all().map((v) => v.name);
+    const names = net.params.all().map((v) => net.params.nameOf(v));
     expect(names).toContain('cell0/e0/nor_conv_3x3/conv');
     expect(names).toContain('cell2/e5/nor_conv_1x1/conv');
     expect(names).not.toContain('cell0/e0/nor_conv_3x3/bn/gamma'); // affine-free cell BN
@@ -61,7 +61,7 @@ describe('NB201 supernet (cpu backend)', () => {
   it('gives the optimizer only the sampled path: fixed parts plus the sampled ops', () => {
     const net = new Nb201Supernet({ ...NB201_FASHION_NET, channels: 4 });
     const g = ['nor_conv_3x3', 'none', 'skip_connect', 'nor_conv_1x1', 'avg_pool_3x3', 'none'];
-    const names = net.pathTrainables(g).map((v) => v.name);
+    const names = net.pathTrainables(g).map((v) => net.params.nameOf(v));
     expect(names.filter((n) => n.startsWith('cell0/'))).toEqual(['cell0/e0/nor_conv_3x3/conv', 'cell0/e3/nor_conv_1x1/conv']);
     expect(names).toContain('stem/conv');
     expect(names).toContain('classifier/bias');
