@@ -16,6 +16,7 @@ import { fullState } from '../space/spaceState';
 import { saveTensorCheckpoint } from '../store/checkpointTensors';
 import { supernetTensors } from './supernetCheckpoint';
 import { Nb201Supernet } from '../supernet/nb201Supernet';
+import { recalibrateBn } from '../supernet/bnRecalibration';
 import { assertFiniteLoss } from '../train/finiteGuard';
 import { createSchedule } from '../train/schedules';
 import { SgdNesterov } from '../train/sgdNesterov';
@@ -27,6 +28,8 @@ import { supernetTrainStep } from './supernetTrainStep';
 const METRIC_EVERY = 10;
 /** Architectures sampled to report the supernet's validation accuracy after each epoch. */
 const VAL_ARCHS = 5;
+/** Training images forwarded to recalibrate BN before each validation (ALGORITHMS.md A3 uses 20,000). */
+const CALIBRATION_IMAGES = 512;
 
 /** The checkpoint holding the weights before any update: ABS's angle reference W0 (A2). */
 export const REFERENCE_CHECKPOINT = 'reference';
@@ -121,8 +124,10 @@ export async function runSupernetJob(ctx: JobContext): Promise<JobSummaryData> {
 }
 
 /**
- * Mean validation accuracy of a few uniformly sampled architectures in eval mode (shared BN
- * running statistics, no recalibration: a quick health signal, not ABS's accuracy metric).
+ * Mean validation accuracy of a few uniformly sampled architectures in eval mode, each after
+ * BN recalibration on 512 training images (without it, shared running statistics put every
+ * child near chance; ALGORITHMS.md E1). The supernet's own running statistics are restored
+ * afterwards, so validation never changes what training or later metrics see.
  */
 function validate(
   net: Nb201Supernet,
@@ -135,13 +140,26 @@ function validate(
   globalStep: number,
 ): number {
   const sampler = createSampler(space, 'uniform', rng.fork());
+  // A random draw: split indices may be ordered by class, and one-class BN statistics are wrong.
+  const order = rng.permutation(data.trainIndices.length).slice(0, CALIBRATION_IMAGES).map((i) => data.trainIndices[i] as number);
+  const calibration = [...batches(data.train, order, { batchSize: 256, normalize: data.normalize })];
+  const saved = net.params.entries().filter(([name]) => /\/running_(mean|var)$/.test(name)).map(([, v]) => [v, tf.clone(v)] as const);
   let loss = 0;
   let accuracy = 0;
-  for (let i = 0; i < VAL_ARCHS; i++) {
-    const [arch] = sampler.next(state);
-    const result = evaluateSubset((x) => net.forward(x, arch as readonly string[], false), data.train, data.normalize, 256, data.valIndices);
-    loss += result.loss / VAL_ARCHS;
-    accuracy += result.accuracy / VAL_ARCHS;
+  try {
+    for (let i = 0; i < VAL_ARCHS; i++) {
+      const arch = sampler.next(state)[0] as readonly string[];
+      recalibrateBn(net.params, (x) => net.forward(x, arch, true), calibration.map((b) => b.x));
+      const result = evaluateSubset((x) => net.forward(x, arch, false), data.train, data.normalize, 256, data.valIndices);
+      loss += result.loss / VAL_ARCHS;
+      accuracy += result.accuracy / VAL_ARCHS;
+    }
+  } finally {
+    for (const [v, copy] of saved) {
+      v.assign(copy);
+      copy.dispose();
+    }
+    for (const b of calibration) tf.dispose([b.x, b.y]);
   }
   ctx.emit({ type: 'metric', split: 'val', epoch, step: globalStep, loss, accuracy });
   return accuracy;

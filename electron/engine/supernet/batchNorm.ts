@@ -35,11 +35,28 @@ export function bnTrainables(bn: BnParams): tf.Variable[] {
   return bn.gamma && bn.beta ? [bn.gamma, bn.beta] : [];
 }
 
+let momentum = BN_MOMENTUM;
+
+/**
+ * Runs `fn` with the running-statistics momentum set to `m` (restored afterwards). BN
+ * recalibration uses 1/k for its k-th batch: a cumulative average, exact after few batches,
+ * where momentum 0.1 would still be 80% the reset values after two.
+ */
+export function withBnMomentum<T>(m: number, fn: () => T): T {
+  const previous = momentum;
+  momentum = m;
+  try {
+    return fn();
+  } finally {
+    momentum = previous;
+  }
+}
+
 function updateRunning(bn: BnParams, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
   tf.tidy(() => {
     const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
-    bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-    bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+    bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - momentum), tf.mul(mean, momentum)));
+    bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - momentum), tf.mul(unbiased, momentum)));
   });
 }
 

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './params';
+import { withBnMomentum } from './batchNorm';
 
 /** Resets every running mean to 0 and running variance to 1 in the store. */
 export function resetBnStatistics(params: ParamStore): void {
@@ -19,16 +20,20 @@ export function resetBnStatistics(params: ParamStore): void {
 }
 
 /**
- * Recalibrates for one child: reset, then `forwardTrain` on each batch (train mode moves the
- * running statistics with momentum 0.1, as PyTorch's ReBN with 40 batches of 512 does).
+ * Recalibrates for one child: reset, then `forwardTrain` on each batch in train mode, with
+ * momentum 1/k on the k-th batch, so the running statistics end as the average over all the
+ * batches (ALGORITHMS.md E1 allows a cumulative average; ABS's PyTorch code uses momentum 0.1
+ * over 40 batches of 512, which converges to nearly the same).
  * @param forwardTrain runs the child in train mode on float32 [B,H,W,C]; its output is discarded.
  * @param batches float32 [B,H,W,C] inputs; the caller owns and disposes them.
  */
 export function recalibrateBn(params: ParamStore, forwardTrain: (x: tf.Tensor4D) => tf.Tensor, batches: readonly tf.Tensor4D[]): void {
   resetBnStatistics(params);
-  for (const x of batches) {
-    tf.tidy(() => {
-      forwardTrain(x); // output discarded: tidy must not return it, or it would be kept
-    });
-  }
+  batches.forEach((x, k) => {
+    withBnMomentum(1 / (k + 1), () =>
+      tf.tidy(() => {
+        forwardTrain(x); // output discarded: tidy must not return it, or it would be kept
+      }),
+    );
+  });
 }

@@ -154,10 +154,13 @@ describe('BN recalibration', () => {
     const before = tf.memory().numTensors;
     recalibrateBn(net.params, (b) => net.forward(b, genotype, true), [x]);
     expect(tf.memory().numTensors).toBe(before);
-    // Stem BN: from mean 0 after the reset, one batch with momentum 0.1 gives 0.1 * batch mean.
-    const stemOut = convSym(x, net.params.get('stem/conv') as tf.Tensor4D, 1);
-    const batchMean = tf.mean(stemOut, [0, 1, 2]);
-    near(net.params.get('stem/bn/running_mean'), tf.mul(batchMean, 0.1), 1e-5);
+    // Stem BN after two batches: the average of the two batch means (cumulative average).
+    const x2 = randomTensor([4, 8, 8, 1], 22) as tf.Tensor4D;
+    recalibrateBn(net.params, (b) => net.forward(b, genotype, true), [x, x2]);
+    const stemMean = (input: tf.Tensor4D): tf.Tensor => tf.mean(convSym(input, net.params.get('stem/conv') as tf.Tensor4D, 1), [0, 1, 2]);
+    const batchMean = tf.div(tf.add(stemMean(x), stemMean(x2)), 2);
+    near(net.params.get('stem/bn/running_mean'), batchMean, 1e-5);
+    const stemOut = x2;
     // An op the child did not use keeps the reset values.
     near(net.params.get('cell0/e0/nor_conv_1x1/bn/running_mean'), tf.zeros([2]));
     near(net.params.get('cell0/e0/nor_conv_1x1/bn/running_var'), tf.ones([2]));
