@@ -1,8 +1,8 @@
 /**
  * One optimizer step of a weight-sharing supernet over the paths a sampler chose: one path
  * (SPOS, RSPS) or m paths with gradients summed (FairNAS strict fairness). Only the variables
- * the paths use get gradients, so unsampled operators receive no momentum or weight-decay
- * update (ALGORITHMS.md E3).
+ * the paths use get gradients, and all-zero gradients are dropped, so unsampled operators (and
+ * sampled ones that carried no signal) receive no momentum or weight-decay update (E3).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '../space/searchSpace';
@@ -11,6 +11,7 @@ import type { SgdNesterov } from '../train/sgdNesterov';
 import { clipGradients } from '../train/gradientClipping';
 import type { ClipConfig } from '../train/gradientClipping';
 import { softmaxCrossEntropy } from '../train/losses';
+import { allZeroNames } from '../train/trainStep';
 
 export interface StepOptions {
   labelSmoothing: number;
@@ -62,6 +63,12 @@ export function supernetTrainStep(net: Nb201Supernet, optimizer: SgdNesterov, x:
     // A non-finite loss must not reach the weights: the caller stops the run and the last
     // checkpoint on disk stays the last good one.
     if (!Number.isFinite(lossSum)) return { loss: lossSum / paths.length, correct, gradNorm: Number.NaN };
+    // ABS sets exactly-zero gradients to None (ALGORITHMS.md A4, E3): an op whose edge carries
+    // no signal in this path (its input node is dead) gets no momentum or decay update.
+    for (const name of allZeroNames(summed)) {
+      summed[name]?.dispose();
+      delete summed[name];
+    }
     const clipped = clipGradients(summed, options.clip);
     try {
       optimizer.apply(variables, clipped.grads, lr);

@@ -26,7 +26,9 @@ export class ParamStore {
 
   private add(name: string, values: Float32Array, shape: number[], trainable: boolean): tf.Variable {
     if (this.vars.has(name)) throw new Error(`ParamStore: '${name}' already exists`);
-    const v = tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${this.scope}/${name}`);
+    const initial = tf.tensor(values, shape, 'float32');
+    const v = tf.variable(initial, trainable, `${this.scope}/${name}`);
+    initial.dispose(); // the variable holds its own reference to the data
     this.vars.set(name, v);
     this.logical.set(v.name, name);
     return v;

@@ -52,7 +52,7 @@ export interface StepResult {
 }
 
 /** Names whose gradient has no non-zero element, with a single synchronous read. */
-function allZeroNames(grads: Readonly<GradRecord>): string[] {
+export function allZeroNames(grads: Readonly<GradRecord>): string[] {
   const names = Object.keys(grads);
   if (names.length === 0) return [];
   const flags = tf.tidy(() => tf.stack(names.map((n) => tf.any(tf.notEqual(grads[n] as tf.Tensor, 0)))));
