@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '../space/searchSpace';
-import type { Nb201Supernet } from '../supernet/nb201Supernet';
+import type { Supernet } from '../supernet/supernet';
 import type { SgdNesterov } from '../train/sgdNesterov';
 import { clipGradients } from '../train/gradientClipping';
 import type { ClipConfig } from '../train/gradientClipping';
@@ -30,7 +30,7 @@ export interface StepResult {
 /**
  * @param x float32 [B,H,W,C]; @param labels int32 [B]. Tensors are the caller's; nothing leaks.
  */
-export function supernetTrainStep(net: Nb201Supernet, optimizer: SgdNesterov, x: tf.Tensor4D, labels: tf.Tensor1D, paths: readonly Architecture[], lr: number, options: StepOptions): StepResult {
+export function supernetTrainStep(net: Supernet, optimizer: SgdNesterov, x: tf.Tensor4D, labels: tf.Tensor1D, paths: readonly Architecture[], lr: number, options: StepOptions): StepResult {
   const summed: Record<string, tf.Tensor> = {};
   const variables = new Map<string, tf.Variable>();
   let lossSum = 0;

@@ -7,15 +7,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { SpaceState } from '../space/spaceState';
 import type { AdamByName } from '../train/adamByName';
 import { softmaxCrossEntropy } from '../train/losses';
-import { maskedSoftmax } from './nb201Mixed';
-import type { Nb201Supernet } from './nb201Supernet';
+import { maskedSoftmax } from './maskedSoftmax';
+import type { Supernet } from './supernet';
 
 /**
- * @param alpha trainable float32 [6, ops.length]; @param x float32 [B,H,W,C]; @param labels int32 [B].
- * Returns the batch loss before the update. Only alpha moves; nothing leaks.
+ * @param alpha trainable float32 [choices, K] (see maskedSoftmax); @param x float32 [B,H,W,C];
+ * @param labels int32 [B]. Returns the batch loss before the update. Only alpha moves; nothing leaks.
  */
-export function alphaStep(net: Nb201Supernet, alpha: tf.Variable, ops: readonly string[], state: SpaceState, adam: AdamByName, x: tf.Tensor4D, labels: tf.Tensor1D, training = true): number {
-  const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(net.forwardMixed(x, maskedSoftmax(alpha as tf.Tensor2D, state, ops), ops, training), labels), [alpha]);
+export function alphaStep(net: Supernet, alpha: tf.Variable, state: SpaceState, adam: AdamByName, x: tf.Tensor4D, labels: tf.Tensor1D, training = true): number {
+  const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(net.forwardMixed(x, maskedSoftmax(alpha as tf.Tensor2D, state, net.space), training), labels), [alpha]);
   try {
     adam.apply(new Map([[alpha.name, alpha]]), grads);
     return value.dataSync()[0] as number;

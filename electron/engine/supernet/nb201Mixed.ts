@@ -5,24 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NB201_EDGES, NB201_NODES } from '../space/nb201Space';
-import type { SpaceState } from '../space/spaceState';
 import { edgeForward, type Nb201Cell } from './blocks';
-
-/**
- * Edge weights from architecture parameters: softmax of alpha [E, K] over the ops each edge
- * still has in `state`; dropped ops get weight exactly 0. `ops` lists the K column names.
- * Returns float32 [E, K] (differentiable w.r.t. alpha); the caller disposes it.
- */
-export function maskedSoftmax(alpha: tf.Tensor2D, state: SpaceState, ops: readonly string[]): tf.Tensor2D {
-  const mask = state.remaining.map((remaining) => ops.map((op) => (remaining.includes(op) ? 1 : 0)));
-  return tf.tidy(() => {
-    const m = tf.tensor2d(mask, [mask.length, ops.length], 'float32');
-    // Shift by the row max over remaining ops for stability, exponentiate, zero the dropped ones.
-    const shifted = tf.sub(alpha, tf.max(tf.add(alpha, tf.mul(tf.sub(m, 1), 1e9)), 1, true));
-    const e = tf.mul(tf.exp(tf.minimum(shifted, 0)), m);
-    return tf.div(e, tf.sum(e, 1, true)) as tf.Tensor2D;
-  });
-}
 
 /**
  * Cell forward in mixed mode: x [N,H,W,C] -> node 3 [N,H,W,C]. Ops whose weight is exactly 0

@@ -12,6 +12,9 @@ import type { Nb201Genotype } from '../space/nb201Space';
 import { batchNorm, bnTrainables, createBn, type BnParams } from './batchNorm';
 import { cellForward, cellTrainables, convSym, createCell, createResReduction, resReduction, resReductionTrainables, type Nb201Cell, type ResReduction } from './blocks';
 import { ParamStore } from './params';
+import type { Supernet } from './supernet';
+import type { SearchSpace } from '../space/searchSpace';
+import { NB201_SPACE } from '../space/nb201SearchSpace';
 import { cellForwardMixed } from './nb201Mixed';
 
 export interface Nb201SupernetConfig {
@@ -30,7 +33,8 @@ export interface Nb201SupernetConfig {
 /** The `nb201-fashion` preset's network (Fashion-MNIST 28x28x1, C=8, N=1). */
 export const NB201_FASHION_NET: Nb201SupernetConfig = { channels: 8, cellsPerStage: 1, inputChannels: 1, numClasses: 10, seed: 0 };
 
-export class Nb201Supernet {
+export class Nb201Supernet implements Supernet {
+  readonly space: SearchSpace = NB201_SPACE;
   readonly params: ParamStore;
   private readonly stemConv: tf.Variable;
   private readonly stemBn: BnParams;
@@ -73,11 +77,11 @@ export class Nb201Supernet {
 
   /**
    * Mixed-mode forward (DARTS-style): every edge outputs sum_op w[e, op] * op(x), with
-   * `weights` float32 [6, ops.length] (softmax of alpha, masked by the current space; see
-   * nb201Mixed.ts). Differentiable with respect to `weights`. The caller disposes the result.
+   * `weights` float32 [6, 5], columns in NB201_OPS order (softmax of alpha, masked by the
+   * current space; see maskedSoftmax.ts). Differentiable with respect to `weights`. The caller disposes the result.
    */
-  forwardMixed(x: tf.Tensor4D, weights: tf.Tensor2D, ops: readonly string[], training: boolean): tf.Tensor2D {
-    return this.forwardWith(x, (cell, h) => cellForwardMixed(cell, h, weights, ops, training), training);
+  forwardMixed(x: tf.Tensor4D, weights: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    return this.forwardWith(x, (cell, h) => cellForwardMixed(cell, h, weights, NB201_OPS, training), training);
   }
 
   private forwardWith(x: tf.Tensor4D, cellFn: (cell: Nb201Cell, h: tf.Tensor4D) => tf.Tensor4D, training: boolean): tf.Tensor2D {

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Nb201Supernet } from '../../../electron/engine/supernet/nb201Supernet';
-import { cellForwardMixed, maskedSoftmax } from '../../../electron/engine/supernet/nb201Mixed';
+import { cellForwardMixed } from '../../../electron/engine/supernet/nb201Mixed';
+import { maskedSoftmax } from '../../../electron/engine/supernet/maskedSoftmax';
 import { recalibrateBn } from '../../../electron/engine/supernet/bnRecalibration';
 import { alphaStep } from '../../../electron/engine/supernet/alphaStep';
 import { convSym } from '../../../electron/engine/supernet/blocks';
@@ -56,10 +57,10 @@ beforeAll(async () => {
 describe('masked softmax of alpha', () => {
   it('matches the hand-computed weights and gives dropped ops exactly 0', () => {
     const alpha = tf.tensor2d([[0, Math.log(2), 0, 0, 0], ...Array.from({ length: 5 }, () => [0, 0, 0, 0, 0])]);
-    const full = maskedSoftmax(alpha, fullState(NB201_SPACE), OPS).arraySync();
+    const full = maskedSoftmax(alpha, fullState(NB201_SPACE), NB201_SPACE).arraySync();
     [1 / 6, 2 / 6, 1 / 6, 1 / 6, 1 / 6].forEach((v, k) => expect(full[0]![k]).toBeCloseTo(v, 6));
     const dropped = restrictChoice(NB201_SPACE, fullState(NB201_SPACE), 0, ['skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3']);
-    const w = maskedSoftmax(alpha, dropped, OPS).arraySync();
+    const w = maskedSoftmax(alpha, dropped, NB201_SPACE).arraySync();
     expect(w[0]![0]).toBe(0);
     [2 / 5, 1 / 5, 1 / 5, 1 / 5].forEach((v, k) => expect(w[0]![k + 1]).toBeCloseTo(v, 6));
     w.slice(1).forEach((row) => row.forEach((v) => expect(v).toBeCloseTo(0.2, 6)));
@@ -108,8 +109,8 @@ describe('NB201 supernet forward', () => {
     const alpha = randomTensor([6, 5], 3) as tf.Tensor2D;
     const x = randomTensor([3, 8, 8, 1], 4) as tf.Tensor4D;
     for (const training of [false, true]) {
-      const weights = maskedSoftmax(alpha, singleOpState(genotype), OPS);
-      const mixed = net.forwardMixed(x, weights, OPS, training);
+      const weights = maskedSoftmax(alpha, singleOpState(genotype), NB201_SPACE);
+      const mixed = net.forwardMixed(x, weights, training);
       const single = net.forward(x, genotype, training);
       near(mixed, single, 1e-5);
       tf.dispose([weights, mixed, single]);
@@ -180,9 +181,9 @@ describe('architecture-parameter training', () => {
     const conv = net.params.get('cell0/e0/nor_conv_3x3/conv');
     const convBefore = Float32Array.from(conv.dataSync());
     const losses: number[] = [];
-    losses.push(alphaStep(net, alpha, OPS, state, adam, x, y, false));
+    losses.push(alphaStep(net, alpha, state, adam, x, y, false));
     const count = tf.memory().numTensors;
-    for (let i = 0; i < 15; i++) losses.push(alphaStep(net, alpha, OPS, state, adam, x, y, false));
+    for (let i = 0; i < 15; i++) losses.push(alphaStep(net, alpha, state, adam, x, y, false));
     expect(tf.memory().numTensors).toBe(count);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
     expect(Array.from(conv.dataSync())).toEqual(Array.from(convBefore));
