@@ -33,6 +33,7 @@ export function createHostApi(services: HostServices): HostApi {
     'presets.list': () => listPresets().map(presetSummary),
     'jobs.start': (req) => services.supervisor.start(req),
     'jobs.cancel': (req) => services.supervisor.cancel(req.jobId),
+    'jobs.command': (req) => services.supervisor.command(req.jobId, req.command),
     'jobs.list': () => services.supervisor.list(),
     'experiments.list': () => listExperiments(services.supervisor.workspace),
   };

@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { NasError } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
-import type { JobEvent, JobStatus, JobSummary } from '../../shared/model/job';
+import type { JobEvent, JobStatus, JobSummary, OperatorCommand } from '../../shared/model/job';
 import { ExperimentStore, isTerminal } from '../engine/store/experimentStore';
 import { applyOverrides, resolveConfig } from '../engine/config/resolveConfig';
 import type { ExperimentConfig } from '../engine/config/experimentConfig';
@@ -118,6 +118,16 @@ export class JobSupervisor {
     job.process.send({ type: 'cancel' });
     job.killTimer = setTimeout(() => job.process.kill(), this.graceMs);
     job.killTimer.unref?.();
+    return { ...job.summary };
+  }
+
+  /** Forwards a lock/force-drop/undo to a running job; the job acknowledges it in an event. */
+  command(jobId: string, command: OperatorCommand): JobSummary {
+    const job = this.require(jobId);
+    if (isTerminal(job.summary.status)) {
+      throw new NasError('INVALID_CONFIG', `Job ${jobId} has ended (${job.summary.status}); its space can no longer change.`, { fix: 'Start a new experiment with the operators you want locked or removed.' });
+    }
+    job.process.send({ type: 'command', command });
     return { ...job.summary };
   }
 

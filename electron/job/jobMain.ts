@@ -5,7 +5,7 @@
  */
 import { NasError, toErrorData } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
-import type { JobStatus } from '../../shared/model/job';
+import type { JobStatus, OperatorCommand } from '../../shared/model/job';
 import { initBackend } from '../engine/tf/backend';
 import { ExperimentStore } from '../engine/store/experimentStore';
 import { runnerFor } from '../engine/jobs/runners';
@@ -17,6 +17,7 @@ import type { JobSpec } from './protocol';
 
 const parent = connectToParent();
 let cancelRequested = false;
+let commands: OperatorCommand[] = [];
 let started = false;
 
 async function run(spec: JobSpec): Promise<void> {
@@ -47,6 +48,11 @@ async function run(spec: JobSpec): Promise<void> {
       backend,
       emit: (event) => batcher.emit(event),
       cancelled: () => cancelRequested,
+      takeCommands: () => {
+        const taken = commands;
+        commands = [];
+        return taken;
+      },
     });
     if (cancelRequested) finish('cancelled', null, summary);
     else finish('finished', null, summary);
@@ -68,6 +74,10 @@ parent.onMessage((raw) => {
   const message = parsed.data;
   if (message.type === 'cancel') {
     cancelRequested = true;
+    return;
+  }
+  if (message.type === 'command') {
+    commands.push(message.command);
     return;
   }
   if (started) return;

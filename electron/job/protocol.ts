@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { nasErrorSchema } from '../../shared/errors';
-import { JOB_STATUSES, jobEventSchema } from '../../shared/model/job';
+import { JOB_STATUSES, jobEventSchema, operatorCommandSchema } from '../../shared/model/job';
 import { BACKEND_NAMES, backendReportSchema } from '../../shared/model/environment';
 
 /** Everything a job process needs to run one experiment. */
@@ -21,6 +21,7 @@ export type JobSpec = z.infer<typeof jobSpecSchema>;
 export const toJobMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), spec: jobSpecSchema }),
   z.object({ type: z.literal('cancel') }),
+  z.object({ type: z.literal('command'), command: operatorCommandSchema }),
 ]);
 export type ToJobMessage = z.infer<typeof toJobMessageSchema>;
 

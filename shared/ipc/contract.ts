@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { environmentSchema } from '../model/environment';
-import { experimentSummarySchema, jobEventSchema, jobSummarySchema, presetSummarySchema } from '../model/job';
+import { experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
 
 const jobIdSchema = z.object({ jobId: z.string().min(1).max(100) });
 
@@ -33,6 +33,8 @@ export const invokeChannels = {
   },
   /** Asks a job to stop: a message first, a kill after the grace period. */
   'jobs.cancel': { request: jobIdSchema.strict(), response: jobSummarySchema },
+  /** Sends a lock, force-drop or undo to a running job; it answers in a `command` event. */
+  'jobs.command': { request: z.object({ jobId: z.string().min(1).max(100), command: operatorCommandSchema }).strict(), response: jobSummarySchema },
   /** Jobs started by this host, running or ended. */
   'jobs.list': { request: z.object({}).strict(), response: z.array(jobSummarySchema) },
   /** Experiment directories in the workspace. */

@@ -10,6 +10,25 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 const base = { seq: z.number().int().nonnegative(), time: z.number() };
 
+/** An operator a shrink step removed: by its score, or because the user force-dropped it. */
+export const droppedOperatorSchema = z.object({
+  key: z.string(),
+  choiceId: z.string(),
+  op: z.string(),
+  score: z.number().nullable(),
+  reason: z.enum(['score', 'user']),
+});
+
+/**
+ * What the user can ask a running search to do with one operator (`choice:op` key). Applied at
+ * the job's next shrink step; `undo` withdraws a lock or force-drop not yet applied.
+ */
+export const operatorCommandSchema = z.object({
+  kind: z.enum(['lock', 'force-drop', 'undo']),
+  key: z.string().min(3).max(200),
+});
+export type OperatorCommand = z.infer<typeof operatorCommandSchema>;
+
 export const jobEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('status'), status: z.enum(JOB_STATUSES), backend: z.string().optional() }),
   z.object({ ...base, type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
@@ -34,6 +53,22 @@ export const jobEventSchema = z.discriminatedUnion('type', [
     accuracy: z.number(),
   }),
   z.object({ ...base, type: z.literal('error'), error: nasErrorSchema }),
+  /** One ABS shrink step: every operator's score, what was dropped and why, the space after it. */
+  z.object({
+    ...base,
+    type: z.literal('shrink'),
+    step: z.number().int().positive(),
+    epoch: z.number(),
+    metric: z.string(),
+    scores: z.record(z.string(), z.number()),
+    dropped: z.array(droppedOperatorSchema),
+    keptLocked: z.array(z.string()),
+    sizeBefore: z.number(),
+    sizeAfter: z.number(),
+    remaining: z.array(z.array(z.string())),
+  }),
+  /** A user command (lock, force-drop, undo) as the job received and applied it. */
+  z.object({ ...base, type: z.literal('command'), command: operatorCommandSchema, accepted: z.boolean(), message: z.string() }),
   z.object({ ...base, type: z.literal('result'), summary: z.record(z.string(), z.unknown()) }),
 ]);
 export type JobEvent = z.infer<typeof jobEventSchema>;

@@ -3,7 +3,7 @@
  * Runners (cnnRunner, later ABS and GM-NAS) depend on this interface only, so they run the
  * same in a job process, in the CLI and in tests.
  */
-import type { JobEventInput } from '../../../shared/model/job';
+import type { JobEventInput, OperatorCommand } from '../../../shared/model/job';
 import type { BackendReport } from '../../../shared/model/environment';
 import type { ExperimentConfig } from '../config/experimentConfig';
 
@@ -17,6 +17,8 @@ export interface JobContext {
   emit(event: JobEventInput): void;
   /** True once the user asked to cancel; runners check it between steps and return early. */
   cancelled(): boolean;
+  /** User commands received since the last call (lock, force-drop, undo), oldest first. */
+  takeCommands(): OperatorCommand[];
 }
 
 /** What a runner returns; stored as experiment.json's `summary` and sent as the `result` event. */

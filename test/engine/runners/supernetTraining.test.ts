@@ -121,6 +121,7 @@ describe('supernet runner', () => {
       backend: { chosen: 'wasm', tfBackend: 'wasm', gpu: false, attempts: [], devices: [] },
       emit: (e: JobEventInput) => events.push({ ...e, seq: seq++, time: 0 } as JobEvent),
       cancelled: () => false,
+      takeCommands: () => [],
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(summary).toMatchObject({ epochs: 1, steps: 6, completed: true, checkpoints: [REFERENCE_CHECKPOINT, LAST_CHECKPOINT] });
