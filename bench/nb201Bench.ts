@@ -13,7 +13,8 @@ import { singlePathStep } from '../electron/engine/train/singlePathStep';
 import { SeededRng } from '../electron/engine/random/seededRng';
 
 interface BenchConfig {
-  backend: 'cpu' | 'wasm' | 'tfjs-node';
+  /** 'wasm': the default thread count (NAS_WASM_THREADS); 'wasm1'/'wasm2': forced to one/two XNNPACK threads. */
+  backend: 'cpu' | 'wasm' | 'wasm1' | 'wasm2' | 'tfjs-node';
   channels: number;
   batch: number;
   steps: number;
@@ -21,16 +22,22 @@ interface BenchConfig {
   genotypes: string[][];
 }
 
+let detail = '';
+
 async function useBackend(name: BenchConfig['backend']): Promise<void> {
-  if (name === 'wasm') {
-    const support = wasmTrainingSupport();
+  if (name === 'wasm' || name === 'wasm1' || name === 'wasm2') {
+    const support = wasmTrainingSupport(name === 'wasm1' ? { threads: 1 } : name === 'wasm2' ? { threads: 2 } : {});
     if (!support.ok) throw new Error(support.reason);
     await support.register();
+    await tf.setBackend('wasm');
+    await tf.ready();
+    detail = support.detail();
+    return;
   } else if (name === 'tfjs-node') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional package, may be absent
     require('@tensorflow/tfjs-node');
   }
-  const tfName = name === 'tfjs-node' ? 'tensorflow' : name;
+  const tfName = name === 'tfjs-node' ? 'tensorflow' : 'cpu';
   if (!(await tf.setBackend(tfName))) throw new Error(`tfjs could not initialise '${tfName}'`);
   await tf.ready();
 }
@@ -66,6 +73,7 @@ async function main(): Promise<void> {
   const result = {
     backend: cfg.backend,
     tfBackend: tf.getBackend(),
+    detail,
     channels: cfg.channels,
     train: (cfg.batch * cfg.steps) / trainSeconds,
     forward: (cfg.batch * forwardSteps) / forwardSeconds,

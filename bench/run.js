@@ -3,7 +3,7 @@
 // preset's C=8, batch 64, single-path training) on each available tfjs backend, next to a
 // PyTorch reference of the same network (bench/torch_nb201.py) when python3-torch is present.
 //
-// Options: --backends wasm,cpu,tfjs-node   --channels 16,8   --steps N   --repeat N (best of)
+// Options: --backends wasm,wasm2,cpu,tfjs-node (wasm = default threads, wasm1/wasm2 = forced 1/2 XNNPACK threads)   --channels 16,8   --steps N   --repeat N (best of)
 //          --python /usr/bin/python3        --no-torch
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -80,7 +80,7 @@ function tfjsNodeInstalled() {
 }
 
 function fmt(v, digits = 1) {
-  return v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits);
+  return v == null || Number.isNaN(v) ? '-' : v.toFixed(digits);
 }
 
 function main() {
@@ -121,7 +121,7 @@ function main() {
         continue;
       }
       const ratio = (v, ref) => (torch && !torch.error ? v / ref : NaN);
-      rows.push({ ...r, net: `nb201-fashion C=${channels}`, backend: backend === 'cpu' ? 'cpu (pure JS, batch 16)' : backend === 'wasm' ? 'wasm + fast kernels (1 thread)' : backend, trainRatio: ratio(r.train, torch && torch.train), forwardRatio: ratio(r.forward, torch && torch.forward), torchTrain: torch && torch.train, torchForward: torch && torch.forward });
+      rows.push({ ...r, net: `nb201-fashion C=${channels}`, backend: backend === 'cpu' ? 'cpu (pure JS, batch 16)' : r.detail || backend, trainRatio: ratio(r.train, torch && torch.train), forwardRatio: ratio(r.forward, torch && torch.forward), torchTrain: torch && torch.train, torchForward: torch && torch.forward });
     }
   }
   const header = ['network', 'backend', 'train img/s', 'forward img/s', 'PyTorch train', 'PyTorch fwd', 'train ratio', 'fwd ratio', 'RSS MB'];

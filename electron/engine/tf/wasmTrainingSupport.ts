@@ -11,10 +11,25 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { registerChannelKernels } from './cpu/channelKernels';
 import { registerFastGradients } from './cpu/registerGradients';
+import { defaultWasmThreads, installThreadedWasm, threadedWasmUnavailable, wasmThreadsInUse } from './threads/threadedWasm';
 
 export type WasmTrainingSupport =
-  | { ok: true; reason: ''; register: () => Promise<void> }
+  | {
+      ok: true;
+      reason: '';
+      register: () => Promise<void>;
+      /**
+       * What the CPU path is, for `nas-shrink doctor` and the Environment page, e.g.
+       * "wasm + NAS kernels, SIMD, 2 threads (XNNPACK)". Exact once the backend is initialised.
+       */
+      detail: () => string;
+    }
   | { ok: false; reason: string };
+
+export interface WasmTrainingOptions {
+  /** XNNPACK threads; default NAS_WASM_THREADS or the logical cores (at most 8). 1 = single-threaded build. */
+  readonly threads?: number;
+}
 
 /** The folder holding tfjs-backend-wasm's .wasm binaries, or an error message. */
 function wasmDir(): string | Error {
@@ -28,18 +43,34 @@ function wasmDir(): string | Error {
 }
 
 let registration: Promise<void> | null = null;
+let wasmApi: typeof import('@tensorflow/tfjs-backend-wasm') | null = null;
+let simd = false;
+let threadNote = '';
 
-async function register(dir: string): Promise<void> {
+async function register(dir: string, threads: number): Promise<void> {
   // A runtime require: loading the package registers the backend, which only this path needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  wasmApi = wasm;
   wasm.setWasmPaths(dir);
-  tf.env().set('WASM_HAS_SIMD_SUPPORT', await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+  tf.env().set('WASM_HAS_SIMD_SUPPORT', simd);
+  // Threads need the SIMD build (tfjs ships threaded-SIMD only).
+  if (threads > 1) {
+    const why = !simd ? 'no WASM SIMD' : threadedWasmUnavailable();
+    if (why) threadNote = ` (threads unavailable: ${why})`;
+    else if (!installThreadedWasm(wasm, dir, threads)) threadNote = ' (threads unavailable: the wasm backend was already initialised)';
+  }
   registerFastGradients();
   registerChannelKernels();
 }
 
-export function wasmTrainingSupport(): WasmTrainingSupport {
+function describe(): string {
+  const threads = wasmApi ? wasmThreadsInUse(wasmApi) : 1;
+  return `wasm + NAS kernels, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'} (XNNPACK)${threadNote}`;
+}
+
+export function wasmTrainingSupport(options: WasmTrainingOptions = {}): WasmTrainingSupport {
   if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== 'object') return { ok: false, reason: 'this JavaScript runtime has no WebAssembly' };
   const dir = wasmDir();
   if (dir instanceof Error) return { ok: false, reason: `@tensorflow/tfjs-backend-wasm could not be found: ${dir.message.split('\n')[0]}` };
@@ -47,8 +78,9 @@ export function wasmTrainingSupport(): WasmTrainingSupport {
     ok: true,
     reason: '',
     register: () => {
-      registration ??= register(dir);
+      registration ??= register(dir, options.threads ?? defaultWasmThreads());
       return registration;
     },
+    detail: describe,
   };
 }
