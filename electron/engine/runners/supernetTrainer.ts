@@ -1,0 +1,177 @@
+/**
+ * The training loop shared by every method that trains a weight-sharing supernet (plain
+ * supernet training, ABS between shrink steps, later GM-NAS sub-supernets): one global LR
+ * schedule over the whole run (ABS never re-initialises the supernet while shrinking, A4),
+ * seeded sampling inside the current space state, progress and metric events, checkpoints.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchCount, batches } from '../data';
+import type { ExperimentConfig } from '../config/experimentConfig';
+import type { JobContext } from '../jobs/jobContext';
+import { yieldToEventLoop } from '../jobs/jobContext';
+import { SeededRng } from '../random/seededRng';
+import type { ArchSampler } from '../sampler/archSampler';
+import { createSampler } from '../sampler/registry';
+import type { SearchSpace } from '../space/searchSpace';
+import type { SpaceState } from '../space/spaceState';
+import type { CheckpointMeta } from '../store/checkpoint';
+import { saveTensorCheckpoint } from '../store/checkpointTensors';
+import { recalibrateBn } from '../supernet/bnRecalibration';
+import { Nb201Supernet } from '../supernet/nb201Supernet';
+import type { Supernet } from '../supernet/supernet';
+import { assertFiniteLoss } from '../train/finiteGuard';
+import { createSchedule } from '../train/schedules';
+import type { LrSchedule } from '../train/schedules';
+import { SgdNesterov } from '../train/sgdNesterov';
+import { evaluateSubset } from './evaluateSubset';
+import type { ExperimentData } from './experimentData';
+import { supernetTensors } from './supernetCheckpoint';
+import { supernetTrainStep } from './supernetTrainStep';
+
+const METRIC_EVERY = 10;
+const VAL_ARCHS = 5;
+const CALIBRATION_IMAGES = 512;
+
+export class SupernetTrainer {
+  readonly net: Supernet;
+  readonly optimizer: SgdNesterov;
+  private readonly schedule: LrSchedule;
+  private readonly sampler: ArchSampler;
+  private readonly dataRng: SeededRng;
+  private readonly evalRng: SeededRng;
+  readonly stepsPerEpoch: number;
+  epoch = 0;
+  globalStep = 0;
+  images = 0;
+  lastLoss = Number.NaN;
+  lastCheckpoint: string | null = null;
+  private readonly started = Date.now();
+
+  /**
+   * @param totalEpochs the length of the one LR schedule (all training of the run).
+   */
+  constructor(
+    readonly space: SearchSpace,
+    private readonly config: ExperimentConfig,
+    readonly data: ExperimentData,
+    private readonly ctx: JobContext,
+    readonly totalEpochs: number,
+  ) {
+    const recipe = config.training;
+    const rng = new SeededRng(config.seed);
+    this.dataRng = rng.fork();
+    this.sampler = createSampler(space, config.sampler, rng.fork());
+    this.evalRng = rng.fork();
+    this.net = new Nb201Supernet({ ...config.network, inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
+    this.optimizer = new SgdNesterov({ momentum: recipe.momentum, weightDecay: recipe.weightDecay, decayed: this.net.params.decayed });
+    this.schedule = createSchedule(recipe.schedule, { epochs: totalEpochs });
+    this.stepsPerEpoch = batchCount(data.trainIndices.length, recipe.batchSize, true);
+  }
+
+  get imagesPerSec(): number {
+    return this.images / Math.max((Date.now() - this.started) / 1000, 1e-3);
+  }
+
+  get seconds(): number {
+    return (Date.now() - this.started) / 1000;
+  }
+
+  private meta(extra: Record<string, unknown> = {}): CheckpointMeta {
+    return {
+      epoch: this.epoch,
+      step: this.globalStep,
+      rng: { data: this.dataRng.saveState(), eval: this.evalRng.saveState() },
+      schedule: { position: this.epoch, config: this.config.training.schedule },
+      extra: { sampler: this.sampler.saveState(), ...extra },
+    };
+  }
+
+  /** Saves the weights (and momentum) as checkpoint `label`. */
+  async checkpoint(label: string, extra: Record<string, unknown> = {}): Promise<void> {
+    await saveTensorCheckpoint(this.ctx.dir, label, supernetTensors(this.net.params, this.optimizer), this.meta(extra));
+    this.lastCheckpoint = label;
+  }
+
+  /** Trains one epoch on paths sampled inside `state`; returns early when cancelled. */
+  async trainEpoch(state: SpaceState, phase = 'supernet'): Promise<void> {
+    const recipe = this.config.training;
+    const { data, ctx } = this;
+    const steps = this.stepsPerEpoch;
+    const epoch = this.epoch;
+    let step = 0;
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    for (const batch of batches(data.train, data.trainIndices, { batchSize: recipe.batchSize, shuffle: true, rng: this.dataRng, normalize: data.normalize, augment: data.augment, dropLast: true })) {
+      const paths = this.sampler.next(state);
+      const lr = this.schedule.lrAt(epoch + step / steps);
+      const result = supernetTrainStep(this.net, this.optimizer, batch.x, batch.y, paths, lr, { labelSmoothing: recipe.labelSmoothing, clip: recipe.clip });
+      const size = batch.indices.length;
+      tf.dispose([batch.x, batch.y]);
+      assertFiniteLoss(result.loss, { epoch, step, phase: 'supernet weights', lastCheckpoint: this.lastCheckpoint });
+      step += 1;
+      this.globalStep += 1;
+      this.images += size;
+      lossSum += result.loss * size;
+      correct += result.correct;
+      seen += size;
+      this.lastLoss = result.loss;
+      const rate = this.imagesPerSec;
+      const remaining = ((this.totalEpochs - epoch - 1) * steps + (steps - step)) * recipe.batchSize;
+      ctx.emit({ type: 'progress', phase, epoch: epoch + 1, epochs: this.totalEpochs, step, steps, imagesPerSec: rate, etaSec: remaining / Math.max(rate, 1e-3) });
+      if (step % METRIC_EVERY === 0 || step === steps) {
+        ctx.emit({ type: 'metric', split: 'train', epoch: epoch + step / steps, step: this.globalStep, loss: lossSum / seen, accuracy: correct / seen });
+        lossSum = 0;
+        correct = 0;
+        seen = 0;
+      }
+      await yieldToEventLoop();
+      if (ctx.cancelled()) return;
+    }
+    this.epoch += 1;
+  }
+
+  /** A seeded random draw of training images as float32 batches for BN recalibration; the caller disposes them. */
+  calibrationBatches(images = CALIBRATION_IMAGES): tf.Tensor4D[] {
+    const order = this.evalRng.permutation(this.data.trainIndices.length).slice(0, images).map((i) => this.data.trainIndices[i] as number);
+    return [...batches(this.data.train, order, { batchSize: 256, normalize: this.data.normalize })].map((b) => {
+      b.y.dispose();
+      return b.x;
+    });
+  }
+
+  /**
+   * Mean validation accuracy of a few uniformly sampled architectures of `state`, each after BN
+   * recalibration; the supernet's own running statistics are restored afterwards.
+   */
+  validate(state: SpaceState): number | null {
+    if (this.data.valIndices.length === 0) return null;
+    const sampler = createSampler(this.space, 'uniform', this.evalRng.fork());
+    const calibration = this.calibrationBatches();
+    const saved = this.net.params.entries().filter(([name]) => /\/running_(mean|var)$/.test(name)).map(([, v]) => [v, tf.clone(v)] as const);
+    let loss = 0;
+    let accuracy = 0;
+    try {
+      for (let i = 0; i < VAL_ARCHS; i++) {
+        const arch = sampler.next(state)[0] as readonly string[];
+        recalibrateBn(this.net.params, (x) => this.net.forward(x, arch, true), calibration);
+        const result = evaluateSubset((x) => this.net.forward(x, arch, false), this.data.train, this.data.normalize, 256, this.data.valIndices);
+        loss += result.loss / VAL_ARCHS;
+        accuracy += result.accuracy / VAL_ARCHS;
+      }
+    } finally {
+      for (const [v, copy] of saved) {
+        v.assign(copy);
+        copy.dispose();
+      }
+      tf.dispose(calibration);
+    }
+    this.ctx.emit({ type: 'metric', split: 'val', epoch: this.epoch, step: this.globalStep, loss, accuracy });
+    return accuracy;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.net.dispose();
+  }
+}
