@@ -93,18 +93,33 @@ function normalizeTrain(bn: BnParams, updateStats: boolean): (x: tf.Tensor4D) =>
 }
 
 /**
+ * Eval-mode BN as a per-channel affine map y = x * scale + shift, from the running statistics
+ * (and gamma/beta when affine): scale = gamma / sqrt(var + eps), shift = beta - mean * scale.
+ * [C] each; the caller disposes them (or calls this inside a tidy).
+ */
+export function evalBnAffine(bn: BnParams): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+  return tf.tidy(() => {
+    let scale = tf.rsqrt(tf.add(bn.runningVar, BN_EPS)) as tf.Tensor1D;
+    if (bn.gamma) scale = tf.mul(scale, bn.gamma);
+    let shift = tf.neg(tf.mul(bn.runningMean, scale)) as tf.Tensor1D;
+    if (bn.beta) shift = tf.add(shift, bn.beta);
+    return { scale, shift };
+  });
+}
+
+/**
  * Batch norm of x [N,H,W,C] -> [N,H,W,C]. In training mode it normalises with the batch's
  * statistics and, when `updateStats`, moves the running statistics; otherwise it uses the
  * running statistics. The caller disposes the result.
  */
 export function batchNorm(x: tf.Tensor4D, bn: BnParams, training: boolean, updateStats = true): tf.Tensor4D {
   return tf.tidy(() => {
-    let y: tf.Tensor4D;
-    if (training) {
-      y = normalizeTrain(bn, updateStats)(x);
-    } else {
-      y = tf.mul(tf.sub(x, bn.runningMean), tf.rsqrt(tf.add(bn.runningVar, BN_EPS)));
+    if (!training) {
+      // Two full passes (was four for affine BN): the statistics and gamma/beta fold into [C] vectors.
+      const { scale, shift } = evalBnAffine(bn);
+      return tf.add(tf.mul(x, scale), shift);
     }
+    let y = normalizeTrain(bn, updateStats)(x);
     if (bn.gamma && bn.beta) y = tf.add(tf.mul(y, bn.gamma), bn.beta);
     return y;
   });
