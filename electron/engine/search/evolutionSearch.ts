@@ -111,7 +111,7 @@ export class EvolutionSearch extends Strategy<EvolutionConfig> {
   private produce(wanted: number, make: () => string[], taken: ReadonlySet<string>, add: (arch: string[]) => void): void {
     let made = 0;
     for (let tries = 0; made < wanted && tries < wanted * this.config.triesPerCandidate; tries++) {
-      const child = make();
+      const child = this.repaired(make());
       if (!this.isNewCandidate(child, taken)) continue;
       add(child);
       made++;

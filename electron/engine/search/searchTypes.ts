@@ -64,6 +64,22 @@ export interface SearchResult {
   readonly generations: GenerationStats[];
 }
 
+/** Fitness of an architecture, larger is better (e.g. validation accuracy after BN recalibration). */
+export type Fitness = (arch: readonly string[]) => Promise<number>;
+
+/** Anything with an `aborted` flag, e.g. an AbortController's signal. */
+export interface CancelSignal {
+  readonly aborted: boolean;
+}
+
+/** Options of one `run()` call. */
+export interface RunOptions {
+  /** Checked before each evaluation; when aborted the run stops with status `cancelled`. */
+  readonly signal?: CancelSignal;
+  /** Called after each evaluation; may call `saveState()` or abort the signal. */
+  readonly onProgress?: (progress: SearchProgress) => void;
+}
+
 const rngStateSchema = z.object({ seed: z.number(), state: z.number() });
 
 /** Schema of {@link SavedSearch}. */

@@ -17,18 +17,10 @@ import { SeededRng } from '../random/seededRng';
 import { nb201OutputLive } from '../space/nb201SearchSpace';
 import { architectureKey, type Architecture, type SearchSpace } from '../space/searchSpace';
 import { stateContains, validateState, type SpaceState } from '../space/spaceState';
-import { savedSearchSchema, type EvaluatedArchitecture, type SavedSearch, type SearchProgress, type SearchResult, type StrategyStatus } from './searchTypes';
+import { savedSearchSchema, type EvaluatedArchitecture, type Fitness, type RunOptions, type SavedSearch, type SearchResult, type StrategyStatus } from './searchTypes';
 
 export { STRATEGY_STATUSES } from './searchTypes';
-export type { EvaluatedArchitecture, GenerationStats, SavedSearch, SearchProgress, SearchResult, StrategyStatus } from './searchTypes';
-
-/** Fitness of an architecture, larger is better (e.g. validation accuracy after BN recalibration). */
-export type Fitness = (arch: Architecture) => Promise<number>;
-
-/** Anything with an `aborted` flag, e.g. an AbortController's signal. */
-export interface CancelSignal {
-  readonly aborted: boolean;
-}
+export type { CancelSignal, EvaluatedArchitecture, Fitness, GenerationStats, RunOptions, SavedSearch, SearchProgress, SearchResult, StrategyStatus } from './searchTypes';
 
 /** What a strategy searches over. */
 export interface StrategyDeps {
@@ -39,16 +31,14 @@ export interface StrategyDeps {
   readonly rng: SeededRng;
   /** The space's validity rule; default {@link defaultValidity}. Invalid candidates are redrawn. */
   readonly isValid?: (arch: Architecture) => boolean;
+  /**
+   * Optional repair applied to every candidate (mutation, crossover, random draw) before the
+   * checks, drawing from the strategy's RNG: e.g. ABS's check_cand, `repairDartsCandidate`,
+   * with `isValid: isDartsCellValid`. A repaired candidate that leaves the state is redrawn.
+   */
+  readonly repair?: (arch: Architecture, state: SpaceState, rng: SeededRng) => Architecture;
   /** Sampler config for random draws; default `{ name: 'uniform', dartsRepair: false }` (NB201 keeps its live-output resampling). */
   readonly sampler?: unknown;
-}
-
-/** Options of one `run()` call. */
-export interface RunOptions {
-  /** Checked before each evaluation; when aborted the run stops with status `cancelled`. */
-  readonly signal?: CancelSignal;
-  /** Called after each evaluation; may call `saveState()` or abort the signal. */
-  readonly onProgress?: (progress: SearchProgress) => void;
 }
 
 /** NB201: the cell output must be live (nb201OutputLive); other spaces: every architecture. */
@@ -73,6 +63,7 @@ export abstract class Strategy<C extends { readonly name: string; readonly topK:
   protected readonly space: SearchSpace;
   protected readonly state: SpaceState;
   protected readonly isValid: (arch: Architecture) => boolean;
+  private readonly repairFn: StrategyDeps['repair'];
   /** Every evaluated architecture, in evaluation order. */
   protected evaluated: EvaluatedArchitecture[] = [];
   /** Memoised fitness by architecture key. */
@@ -88,6 +79,7 @@ export abstract class Strategy<C extends { readonly name: string; readonly topK:
     this.space = deps.space;
     this.state = deps.state;
     this.isValid = deps.isValid ?? defaultValidity(deps.space);
+    this.repairFn = deps.repair;
     this.rng = deps.rng;
     this.sampler = createSampler(deps.space, deps.sampler ?? { name: 'uniform', dartsRepair: false }, this.rng.fork());
   }
@@ -170,11 +162,16 @@ export abstract class Strategy<C extends { readonly name: string; readonly topK:
     return !this.memo.has(key) && !taken.has(key);
   }
 
+  /** The candidate after the optional repair (a copy). */
+  protected repaired(arch: Architecture): string[] {
+    return [...(this.repairFn ? this.repairFn(arch, this.state, this.rng) : arch)];
+  }
+
   /** Draws random architectures until a new candidate turns up; undefined after `tries` draws. */
   protected drawNew(taken: ReadonlySet<string>, tries: number): string[] | undefined {
     for (let t = 0; t < tries; t++) {
-      const arch = this.sampler.next(this.state)[0] as Architecture;
-      if (this.isNewCandidate(arch, taken)) return [...arch];
+      const arch = this.repaired(this.sampler.next(this.state)[0] as Architecture);
+      if (this.isNewCandidate(arch, taken)) return arch;
     }
     return undefined;
   }

@@ -4,6 +4,8 @@ import { NasError } from '../../../shared/errors';
 import { SeededRng } from '../../../electron/engine/random/seededRng';
 import { EvolutionSearch } from '../../../electron/engine/search/evolutionSearch';
 import type { SearchResult } from '../../../electron/engine/search/strategy';
+import { isDartsCellValid, repairDartsCandidate } from '../../../electron/engine/space/dartsGenotype';
+import { DARTS_SPACE, dartsEdgeIndex } from '../../../electron/engine/space/dartsSpace';
 import { NB201_SPACE, nb201OutputLive } from '../../../electron/engine/space/nb201SearchSpace';
 import { architectureKey, type Architecture } from '../../../electron/engine/space/searchSpace';
 import { dropOps, fullState, stateContains, type SpaceState } from '../../../electron/engine/space/spaceState';
@@ -67,6 +69,19 @@ describe('evolution search', () => {
     };
     const result = await new EvolutionSearch(SMALL, { space, state, rng: new SeededRng(5), isValid }).run(fitness);
     expect(result.best[0]!.fitness).toBe(3); // o0 on every other layer.
+  });
+
+  it('repairs DARTS candidates (check_cand) and redraws those the repair moved out of the state', async () => {
+    // No 'none' left on edge 3<-0 of the normal cell: the repair may still set it to none, and such candidates are redrawn.
+    const state = dropOps(DARTS_SPACE, fullState(DARTS_SPACE), dartsEdgeIndex(3, 0), ['none']);
+    const fitness = (arch: Architecture): Promise<number> => {
+      expect(stateContains(state, arch) && isDartsCellValid(arch)).toBe(true);
+      return Promise.resolve(arch.filter((op) => op === 'sep_conv_3x3').length);
+    };
+    const search = new EvolutionSearch(SMALL, { space: DARTS_SPACE, state, rng: new SeededRng(6), repair: repairDartsCandidate, isValid: isDartsCellValid });
+    const result = await search.run(fitness);
+    expect(result.evaluated).toHaveLength(SMALL.population * SMALL.generations);
+    expect(result.generations.map((g) => g.bestSoFar).at(-1)).toBeGreaterThan(result.generations[0]!.best);
   });
 
   it('replays exactly from the same seed and differs with another', async () => {
