@@ -19,6 +19,8 @@ export interface MetricContext {
   readonly data?: ExperimentData | undefined;
   /** The current (shrunk) space: magnitude masks its softmax by it. */
   readonly state: SpaceState;
+  /** Called after each child of a slow metric (accuracy) with the children done and the total. */
+  readonly progress?: ((done: number, total: number) => void) | undefined;
 }
 
 /** One score per architecture, in the order asked. */
