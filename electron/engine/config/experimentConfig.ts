@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { NasError } from '../../../shared/errors';
 import { scheduleConfigSchema } from '../train/schedules';
 import { clipConfigSchema } from '../train/gradientClipping';
-import { spaceConfigSchema } from '../space/registry';
+import { createSearchSpace, spaceConfigSchema } from '../space/registry';
+import { fullState, stateSize } from '../space/spaceState';
+import { shrinkPolicySchema } from '../shrink/shrinkPolicy';
+import { strategyConfigSchema } from '../search/searchConfig';
 
 const path = z.string().min(1);
 
@@ -41,7 +44,23 @@ export const networkConfigSchema = z.strictObject({
   cellsPerStage: z.number().int().min(1).max(20),
 });
 
-export const METHODS = ['cnn', 'supernet', 'standalone'] as const;
+/** ABS: train, score, drop until the space is small enough, then search it (ALGORITHMS.md A4). */
+export const absConfigSchema = z.strictObject({
+  /** The metric that ranks operators: `angle` (official vector) or `angle-cells` (cells only), or an accuracy/magnitude baseline. */
+  metric: z.string().min(1).default('angle'),
+  policy: shrinkPolicySchema,
+  /** Stop shrinking once the space holds at most this many architectures. */
+  targetSize: z.number().int().positive(),
+  /** Supernet epochs between later shrink steps (the first step comes after training.epochs). */
+  epochsPerStep: z.number().int().min(0).default(0),
+  /** The search in the shrunk space, fitness = validation accuracy after BN recalibration. */
+  search: strategyConfigSchema.default({ name: 'evolution', population: 50, generations: 20, parents: 10, crossovers: 25, mutationProbability: 0.5, triesPerCandidate: 10, topK: 2 }),
+  /** Validation images per fitness evaluation (a fixed random subset; all when larger). */
+  searchValImages: z.number().int().positive().default(1000),
+});
+export type AbsConfig = z.infer<typeof absConfigSchema>;
+
+export const METHODS = ['cnn', 'supernet', 'standalone', 'abs'] as const;
 export type Method = (typeof METHODS)[number];
 
 export const experimentConfigSchema = z
@@ -67,10 +86,26 @@ export const experimentConfigSchema = z
     architecture: z.string().min(1).optional(),
     /** Uniform single-path sampling (SPOS/RSPS) or FairNAS strict fairness. */
     sampler: z.enum(['uniform', 'fairnas']).default('uniform'),
+    /** Angle-based shrinking (method abs). */
+    abs: absConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     if (config.method === 'standalone' && !config.architecture) {
       ctx.addIssue({ code: 'custom', path: ['architecture'], message: 'method standalone needs the architecture to train' });
+    }
+    if (config.method === 'abs' && !config.abs) {
+      ctx.addIssue({ code: 'custom', path: ['abs'], message: 'method abs needs an abs section (metric, policy, targetSize)' });
+    }
+    if (config.abs) {
+      let size: number | null = null;
+      try {
+        size = stateSize(fullState(createSearchSpace(config.space)));
+      } catch {
+        // An invalid space is reported by its own schema.
+      }
+      if (size !== null && config.abs.targetSize >= size) {
+        ctx.addIssue({ code: 'custom', path: ['abs', 'targetSize'], message: `must be smaller than the space (${size} architectures), got ${config.abs.targetSize}` });
+      }
     }
   });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;

@@ -4,6 +4,7 @@
  */
 import { NasError } from '../../../shared/errors';
 import type { Method } from '../config/experimentConfig';
+import { runAbsJob } from '../runners/absRunner';
 import { runStandaloneJob } from '../runners/standaloneRunner';
 import { runSupernetJob } from '../runners/supernetRunner';
 import { runCnnJob } from '../train/cnn/cnnRunner';
@@ -13,6 +14,7 @@ const runners = new Map<Method, JobRunner>([
   ['cnn', runCnnJob],
   ['supernet', runSupernetJob],
   ['standalone', runStandaloneJob],
+  ['abs', runAbsJob],
 ]);
 
 export function runnerFor(method: Method): JobRunner {
