@@ -11,6 +11,7 @@ import { doctorCommand, DOCTOR_HELP } from './commands/doctor';
 import { evalCommand, EVAL_HELP } from './commands/evalArch';
 import { listCommand, showCommand } from './commands/list';
 import { presetsCommand } from './commands/presets';
+import { scoreCommand, SCORE_HELP, tauCommand, TAU_HELP } from './commands/scoreArchs';
 import { runCommand, RUN_HELP } from './commands/run';
 import { serveCommand, SERVE_HELP } from './commands/serve';
 
@@ -21,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   eval: { run: evalCommand, summary: 'train one architecture stand-alone and print its test accuracy', help: EVAL_HELP },
   serve: { run: serveCommand, summary: 'serve the UI to a browser (token-protected, 127.0.0.1 by default)', help: SERVE_HELP },
   doctor: { run: doctorCommand, summary: 'show the compute backend, why faster ones were skipped, and versions', help: DOCTOR_HELP },
+  score: { run: scoreCommand, summary: "score architectures with an experiment's supernet", help: SCORE_HELP },
+  tau: { run: tauCommand, summary: 'Kendall tau and Spearman rho of each metric against a ground-truth table', help: TAU_HELP },
   presets: { run: presetsCommand, summary: 'list the built-in presets' },
   list: { run: listCommand, summary: 'list the experiments in a folder (default ./experiments)' },
   show: { run: showCommand, summary: 'show one experiment directory' },

@@ -19,6 +19,11 @@ const METRICS: Record<string, ArchitectureMetric> = { angle: ANGLE_METRIC, 'angl
 /** Spaces up to this size are scored exhaustively (every child), as ABS does on NB201. */
 const EXHAUSTIVE_LIMIT = 20_000;
 
+/** The metric names `score` and `tau` know. */
+export function metricNames(): string[] {
+  return Object.keys(METRICS);
+}
+
 export function metricByName(name: string): ArchitectureMetric {
   const metric = METRICS[name];
   if (!metric) throw new NasError('INVALID_CONFIG', `Unknown metric '${name}'.`, { fix: `Use one of: ${Object.keys(METRICS).join(', ')}.` });

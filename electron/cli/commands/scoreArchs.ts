@@ -1,0 +1,115 @@
+/**
+ * `nas-shrink score DIR --archs FILE [--metric M] [--checkpoint LABEL]` and
+ * `nas-shrink tau DIR --truth CSV [...]`: score architectures with a finished experiment's
+ * supernet, and rank each metric against a ground-truth table.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { NasError } from '../../../shared/errors';
+import { readTruthTable } from '../../engine/groundTruth/truthTable';
+import { kendallTau, spearmanRho } from '../../engine/metrics/rankCorrelation';
+import { metricByName, metricNames } from '../../engine/runners/absScoring';
+import { openExperimentSupernet } from '../../engine/runners/experimentSupernet';
+import { initBackend, parseBackendName } from '../../engine/tf/backend';
+import { UsageError } from '../cliError';
+
+export const SCORE_HELP = `Usage: nas-shrink score <experiment-dir> --archs FILE [--metric M] [--checkpoint LABEL]
+
+Scores architectures (one canonical string per line in FILE; # starts a comment) with the
+experiment's supernet as it was at its first shrink step (the weights whose scores decided the
+drops), or at --checkpoint LABEL (e.g. last, reference). Architectures outside the shrunk
+space can be scored too. Prints arch<TAB>score per line.
+
+Metrics: angle (default), angle-cells.`;
+
+export const TAU_HELP = `Usage: nas-shrink tau <experiment-dir> --truth CSV [--arch-column C] [--value-column V] [--checkpoint LABEL]
+
+Kendall tau and Spearman rho of every metric against a ground-truth table: NAS-Bench-201's CSV
+(columns ArchitectureString and CIFAR10TestAccuracy200Epochs) or one written by a ground-truth job.`;
+
+async function open(dir: string | undefined, checkpoint: string | undefined, backend: string | undefined) {
+  if (!dir) throw new UsageError('Give the experiment directory first, e.g. `nas-shrink score experiments/<name> --archs archs.txt`.');
+  await initBackend({ only: parseBackendName(backend) });
+  return openExperimentSupernet(path.resolve(dir), checkpoint);
+}
+
+export async function scoreCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { archs: { type: 'string' }, metric: { type: 'string', default: 'angle' }, checkpoint: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    console.log(SCORE_HELP);
+    return 0;
+  }
+  if (!values.archs) throw new UsageError('score needs --archs FILE (one architecture string per line).');
+  const metric = metricByName(values.metric ?? 'angle');
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(values.archs, 'utf8').split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '');
+  } catch (error) {
+    throw new NasError('INVALID_CONFIG', `Cannot read ${values.archs}: ${(error as Error).message}`, { fix: 'Pass a text file with one architecture per line.' });
+  }
+  const opened = await open(positionals[0], values.checkpoint, values.backend);
+  try {
+    const archs = lines.map((line, i) => {
+      try {
+        return opened.space.parse(line);
+      } catch (error) {
+        throw new NasError('INVALID_CONFIG', `${values.archs} line ${i + 1}: ${(error as Error).message}`, { fix: `Write ${opened.space.name} architectures in canonical notation.` });
+      }
+    });
+    const { scores } = await metric.scoreArchitectures({ supernet: opened.supernet, reference: opened.reference, data: opened.data, state: { remaining: opened.space.choices.map((c) => [...c.ops]), locked: [], forceDropped: [] } }, archs);
+    archs.forEach((arch, i) => console.log(`${opened.space.format(arch)}\t${scores[i]}`));
+    return 0;
+  } finally {
+    opened.supernet.dispose();
+  }
+}
+
+export async function tauCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      truth: { type: 'string' },
+      'arch-column': { type: 'string' },
+      'value-column': { type: 'string' },
+      checkpoint: { type: 'string' },
+      backend: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(TAU_HELP);
+    return 0;
+  }
+  if (!values.truth) throw new UsageError('tau needs --truth CSV (e.g. ../shared/data/nb201-accuracy.csv or a ground-truth job\'s table).');
+  const opened = await open(positionals[0], values.checkpoint, values.backend);
+  try {
+    const rows = readTruthTable(values.truth, opened.space, { archColumn: values['arch-column'], valueColumn: values['value-column'] });
+    if (rows.length < 3) throw new NasError('DATASET_CORRUPT', `${values.truth} has ${rows.length} rows; ranking needs at least 3.`, { fix: 'Use a larger table.' });
+    const truth = rows.map((r) => r.value);
+    const ctx = { supernet: opened.supernet, reference: opened.reference, data: opened.data, state: { remaining: opened.space.choices.map((c) => [...c.ops]), locked: [], forceDropped: [] } };
+    const results: { metric: string; kendallTau: number; spearmanRho: number; n: number }[] = [];
+    for (const name of metricNames()) {
+      const { scores } = await metricByName(name).scoreArchitectures(ctx, rows.map((r) => r.arch));
+      results.push({ metric: name, kendallTau: kendallTau(scores, truth), spearmanRho: spearmanRho(scores, truth), n: rows.length });
+    }
+    if (values.json) {
+      console.log(JSON.stringify({ checkpoint: opened.checkpoint, truth: values.truth, results }, null, 2));
+      return 0;
+    }
+    console.log(`checkpoint ${opened.checkpoint}, ${rows.length} architectures from ${values.truth}`);
+    console.log('metric\tkendall_tau\tspearman_rho');
+    for (const r of results) console.log(`${r.metric}\t${r.kendallTau.toFixed(4)}\t${r.spearmanRho.toFixed(4)}`);
+    const best = [...results].sort((a, b) => b.kendallTau - a.kendallTau)[0];
+    if (best) console.log(best.kendallTau < 0.3 ? `warning: no metric ranks these architectures well (best ${best.metric}, tau ${best.kendallTau.toFixed(2)}); do not trust shrinking on them in this setting.` : `trust: ${best.metric} (tau ${best.kendallTau.toFixed(2)})`);
+    return 0;
+  } finally {
+    opened.supernet.dispose();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Reopens a finished (or running) experiment's supernet from its checkpoints, for scoring
+ * architectures later (`nas-shrink score`, `nas-shrink tau`): the config from experiment.json,
+ * the weights of a chosen checkpoint, and the angle reference.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NasError } from '../../../shared/errors';
+import { parseExperimentConfig } from '../config/experimentConfig';
+import type { ExperimentConfig } from '../config/experimentConfig';
+import type { JobContext } from '../jobs/jobContext';
+import { createSearchSpace } from '../space/registry';
+import type { SearchSpace } from '../space/searchSpace';
+import type { NamedArray } from '../store/checkpoint';
+import { checkpointsRoot, loadCheckpoint } from '../store/checkpoint';
+import { readExperimentRecord } from '../store/experimentStore';
+import { Nb201Supernet } from '../supernet/nb201Supernet';
+import type { Supernet } from '../supernet/supernet';
+import { loadExperimentData } from './experimentData';
+import type { ExperimentData } from './experimentData';
+import { restoreSupernetWeights } from './supernetCheckpoint';
+import { REFERENCE_CHECKPOINT, LAST_CHECKPOINT } from './supernetRunner';
+
+export interface OpenedExperiment {
+  config: ExperimentConfig;
+  space: SearchSpace;
+  supernet: Supernet;
+  reference: Record<string, NamedArray>;
+  data: ExperimentData;
+  checkpoint: string;
+}
+
+/** The checkpoint scores should use by default: the weights that decided the first shrink step, else the last. */
+export function defaultScoringCheckpoint(dir: string): string {
+  const root = checkpointsRoot(dir);
+  for (const label of ['shrink-1', LAST_CHECKPOINT]) if (fs.existsSync(path.join(root, label))) return label;
+  throw new NasError('STORE_IO', `${dir} has no trained checkpoint (neither shrink-1 nor last).`, { fix: 'Score an experiment that trained at least one epoch.' });
+}
+
+export async function openExperimentSupernet(dir: string, checkpoint?: string, emit: JobContext['emit'] = () => undefined): Promise<OpenedExperiment> {
+  const record = readExperimentRecord(dir);
+  const config = parseExperimentConfig(record.config, path.join(dir, 'experiment.json'));
+  const space = createSearchSpace(config.space);
+  if (space.kind !== 'nb201') throw new NasError('INVALID_CONFIG', `Scoring ${space.kind} experiments is not available yet.`, { fix: 'Use an NB201 experiment.' });
+  const label = checkpoint ?? defaultScoringCheckpoint(dir);
+  const loaded = loadCheckpoint(path.join(checkpointsRoot(dir), label));
+  const reference = loadCheckpoint(path.join(checkpointsRoot(dir), REFERENCE_CHECKPOINT)).arrays;
+  const data = await loadExperimentData(config, emit);
+  const supernet = new Nb201Supernet({ ...config.network, inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
+  restoreSupernetWeights(supernet.params, loaded.arrays);
+  return { config, space, supernet, reference, data, checkpoint: label };
+}
