@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { registerChannelKernels } from './cpu/channelKernels';
 import { registerFastGradients } from './cpu/registerGradients';
+import { registerSharedDataKernels } from './cpu/sharedDataKernels';
 import { defaultWasmThreads, installThreadedWasm, threadedWasmUnavailable, wasmThreadsInUse } from './threads/threadedWasm';
 
 export type WasmTrainingSupport =
@@ -63,6 +64,7 @@ async function register(dir: string, threads: number): Promise<void> {
   }
   registerFastGradients();
   registerChannelKernels();
+  if (!process.env['NOSHARE']) registerSharedDataKernels();
 }
 
 function describe(): string {

@@ -1,18 +1,31 @@
 /** The batch-norm heap kernels on wasm against the same maths in tfjs ops on the cpu backend. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { channelAffine2, channelDot, channelSums } from '../../../electron/engine/tf/cpu/channelKernels';
+import { channelAffine2, channelDot, channelKernelPath, channelSums } from '../../../electron/engine/tf/cpu/channelKernels';
 import { onBackend, randomValues, relError, setUpBackends } from './helpers';
 
+// Channel counts that are not multiples of 4 take the JS loop; the others the SIMD module (16-wide
+// blocks, then 4-wide tails). The batch-64 shapes are the nb201-fashion supernet's at C=8 and C=16.
 const SHAPES: Array<[number, number, number, number]> = [
   [2, 7, 7, 3],
   [3, 8, 8, 8],
   [2, 14, 14, 16],
   [1, 5, 5, 64],
+  [2, 5, 3, 12],
+  [3, 9, 7, 20],
+  [64, 28, 28, 8],
+  [64, 28, 28, 16],
+  [64, 14, 14, 32],
+  [64, 7, 7, 64],
 ];
 
 describe('channel kernels (wasm heap) vs tfjs ops (cpu)', () => {
   beforeAll(setUpBackends);
+
+  it('runs in the SIMD module on the wasm backend', async () => {
+    await tf.setBackend('wasm');
+    expect(channelKernelPath()).toBe('simd');
+  });
 
   it.each(SHAPES.map((s) => [s.join('x'), s] as const))('%s', async (_name, shape) => {
     const size = shape.reduce((a, b) => a * b, 1);

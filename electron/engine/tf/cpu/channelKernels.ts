@@ -3,17 +3,81 @@
  * wasm backend's heap directly (one pass over the data, no transposes).
  *
  * On the wasm backend tf.sum over the leading axes of an NHWC tensor transposes first, and a
- * ones-vector matMul repacks its weight operand every call; these kernels make one JS pass
- * instead. Other backends get the same results from ordinary tfjs ops.
+ * ones-vector matMul repacks its weight operand every call; these kernels make one pass
+ * instead: in our own WebAssembly SIMD module (kernels/channel_kernels.c, embedded in
+ * ./nasKernelsWasm) instantiated on tfjs-wasm's own memory when the channel count is a multiple
+ * of 4 and the memory is not shared (the single-threaded build), else in a JS loop. Other
+ * backends get the same results from ordinary tfjs ops.
  *
  * None of these ops has a gradient: they are for use inside hand-written gradients
  * (tf.customGrad), where nothing is recorded on the tape.
  */
 import * as tf from '@tensorflow/tfjs';
+import { NAS_KERNELS_WASM_BASE64 } from './nasKernelsWasm';
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
+  wasm: { asm?: { memory?: unknown }; _malloc(bytes: number): number; _free(ptr: number): void };
+}
+
+interface SimdKernels {
+  reduce(x: number, y: number, rows: number, c: number, out: number, acc: number): void;
+  affine2(a: number, b: number, p: number, q: number, s: number, rows: number, c: number, out: number): void;
+  scratch: number;
+  scratchBytes: number;
+}
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+let simdModule: object | null | undefined;
+const simdByMemory = new WeakMap<object, SimdKernels | null>();
+
+/** Our SIMD kernels instantiated on this backend's memory, or null (then the JS loops run). */
+function simdKernels(be: WasmBackendLike): SimdKernels | null {
+  const memory = be.wasm.asm?.memory as { buffer: ArrayBufferLike } | undefined;
+  if (!memory || !(memory.buffer instanceof ArrayBuffer)) return null; // shared (threaded build): not built for it
+  const cached = simdByMemory.get(memory);
+  if (cached !== undefined) return cached;
+  let kernels: SimdKernels | null = null;
+  try {
+    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    simdModule ??= new api.Module(Buffer.from(NAS_KERNELS_WASM_BASE64, 'base64'));
+    const { exports } = new api.Instance(simdModule, { env: { memory } });
+    kernels = { reduce: exports['nas_channel_reduce'] as SimdKernels['reduce'], affine2: exports['nas_channel_affine2'] as SimdKernels['affine2'], scratch: 0, scratchBytes: 0 };
+  } catch {
+    simdModule = null; // no SIMD in this engine: the JS loops run
+  }
+  simdByMemory.set(memory, kernels);
+  return kernels;
+}
+
+function scratchFor(be: WasmBackendLike, k: SimdKernels, bytes: number): number {
+  if (k.scratchBytes < bytes) {
+    if (k.scratch) be.wasm._free(k.scratch);
+    k.scratchBytes = Math.max(bytes, 1024);
+    k.scratch = be.wasm._malloc(k.scratchBytes);
+  }
+  return k.scratch;
+}
+
+function offset(be: WasmBackendLike, t: tf.TensorInfo): number {
+  return be.dataIdMap.get(t.dataId).memoryOffset;
+}
+
+/** Runs the SIMD reduction if it applies; returns false to fall back to the JS loop. */
+function simdReduce(be: WasmBackendLike, x: tf.TensorInfo, y: tf.TensorInfo | null, c: number, out: tf.TensorInfo): boolean {
+  if (c % 4 !== 0) return false;
+  const k = simdKernels(be);
+  if (!k) return false;
+  const rows = tf.util.sizeFromShape(x.shape) / c;
+  const acc = scratchFor(be, k, 8 * c);
+  k.reduce(offset(be, x), y ? offset(be, y) : 0, rows, c, offset(be, out), acc);
+  return true;
 }
 
 const SUMS = 'NasChannelSums';
@@ -34,6 +98,7 @@ export function registerChannelKernels(): void {
       const be = backend as unknown as WasmBackendLike;
       const c = x.shape[x.shape.length - 1] as number;
       const out = be.makeOutput([c], 'float32');
+      if (simdReduce(be, x, null, c, out)) return out;
       const xs = be.typedArrayFromHeap(x);
       const acc = new Float64Array(c);
       for (let base = 0; base < xs.length; base += c) for (let k = 0; k < c; k++) acc[k] = (acc[k] as number) + (xs[base + k] as number);
@@ -50,6 +115,7 @@ export function registerChannelKernels(): void {
       const be = backend as unknown as WasmBackendLike;
       const c = a.shape[a.shape.length - 1] as number;
       const out = be.makeOutput([c], 'float32');
+      if (simdReduce(be, a, b, c, out)) return out;
       const as = be.typedArrayFromHeap(a);
       const bs = be.typedArrayFromHeap(b);
       const acc = new Float64Array(c);
@@ -65,6 +131,13 @@ export function registerChannelKernels(): void {
       const a = inputs['a'] as tf.TensorInfo;
       const be = backend as unknown as WasmBackendLike;
       const out = be.makeOutput(a.shape, 'float32');
+      const c0 = a.shape[a.shape.length - 1] as number;
+      const simd = c0 % 4 === 0 ? simdKernels(be) : null;
+      if (simd) {
+        const [pb, qb, rb] = (['p', 'q', 'r'] as const).map((n) => offset(be, inputs[n] as tf.TensorInfo)) as [number, number, number];
+        simd.affine2(offset(be, a), offset(be, inputs['b'] as tf.TensorInfo), pb, qb, rb, tf.util.sizeFromShape(a.shape) / c0, c0, offset(be, out));
+        return out;
+      }
       const [as, bs, ps, qs, rs, os] = [a, inputs['b'], inputs['p'], inputs['q'], inputs['r'], out].map((t) => be.typedArrayFromHeap(t as tf.TensorInfo)) as Float32Array[];
       const c = (ps as Float32Array).length;
       for (let base = 0; base < (as as Float32Array).length; base += c) {
@@ -76,6 +149,15 @@ export function registerChannelKernels(): void {
       return out;
     },
   });
+}
+
+/**
+ * 'simd' when the active wasm backend runs these kernels in our SIMD module, 'js' when in the JS
+ * loops, null when the wasm backend is not active (for tests and the doctor's detail line).
+ */
+export function channelKernelPath(): 'simd' | 'js' | null {
+  if (!onWasm()) return null;
+  return simdKernels(tf.backend() as unknown as WasmBackendLike) ? 'simd' : 'js';
 }
 
 function onWasm(): boolean {
