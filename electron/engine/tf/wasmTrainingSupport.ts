@@ -64,7 +64,7 @@ async function register(dir: string, threads: number): Promise<void> {
   }
   registerFastGradients();
   registerChannelKernels();
-  if (!process.env['NOSHARE']) registerSharedDataKernels();
+  registerSharedDataKernels();
 }
 
 function describe(): string {
