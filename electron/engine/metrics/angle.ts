@@ -24,6 +24,8 @@ export interface AngleLayout {
   readonly fixed: readonly AngleBlock[];
   /** The searchable blocks of one child in vector order; a block may repeat (an edge on several paths). */
   archBlocks(arch: Architecture): AngleBlock[];
+  /** Every tensor name a vector of this layout may read (to snapshot the current weights once). */
+  readonly names: readonly string[];
 }
 
 /** Flat float32 values of a tensor by logical name; throws when the name is unknown. */

@@ -1,7 +1,8 @@
 /**
  * The `angle` and `angle-cells` metrics (ALGORITHMS.md A1/A2 and "Two angle vectors"): ABS's
  * angle between each child's reference and current weight vectors, scored by the decomposed
- * sums (nb201Angle.ts), so all 15,625 NB201 children cost one pass over the weights.
+ * sums (nb201Angle.ts), so all 15,625 NB201 children cost one pass over the weights. DARTS
+ * cells use the same sums per block over their 16 paths (dartsAngle.ts, blockAngle.ts).
  *
  * `angle` is the official vector (fixed parts included); `angle-cells` keeps only the cell path
  * blocks. A child with no cell blocks at all (every path dropped by `none`, or only skips left)
@@ -12,23 +13,30 @@ import { NasError } from '../../../shared/errors';
 import type { Architecture } from '../space/searchSpace';
 import { referenceLookup, snapshotWeights } from './angle';
 import type { ArchitectureMetric, ArchitectureScores, MetricContext } from './metric';
+import { BlockAngleScorer, type AngleScorer } from './blockAngle';
+import { dartsAngleLayout } from './dartsAngle';
 import { Nb201AngleTable, nb201AngleNames, nb201AngleShape } from './nb201Angle';
 
 /**
- * The decomposed angle table of the context's supernet now against its reference.
+ * The decomposed angle scorer of the context's supernet now against its reference: NB201's
+ * (edge, op) table, or block sums over the DARTS layout.
  * @throws NasError INVALID_CONFIG without a reference or for a space without angle vectors yet.
  */
-export async function angleTable(ctx: MetricContext): Promise<Nb201AngleTable> {
-  const space = ctx.supernet.space;
-  if (space.kind !== 'nb201') {
-    throw new NasError('INVALID_CONFIG', `The angle metric is not available for the ${space.kind} space yet.`, { fix: 'Use an NB201 space, or the accuracy or magnitude metric.' });
+export async function angleScorer(ctx: MetricContext): Promise<AngleScorer> {
+  const { space, params } = ctx.supernet;
+  if (space.kind !== 'nb201' && space.kind !== 'darts') {
+    throw new NasError('INVALID_CONFIG', `The angle metric is not available for the ${space.kind} space yet.`, { fix: 'Use an NB201 or DARTS space, or the accuracy or magnitude metric.' });
   }
   if (!ctx.reference) {
     throw new NasError('INVALID_CONFIG', 'The angle metric needs the reference weights (W0).', { fix: "Load the experiment's 'reference' checkpoint into the metric context." });
   }
-  const shape = nb201AngleShape(ctx.supernet.params);
-  const current = await snapshotWeights(ctx.supernet.params, nb201AngleNames(shape));
-  return Nb201AngleTable.build(shape, referenceLookup(ctx.reference), current);
+  const reference = referenceLookup(ctx.reference);
+  if (space.kind === 'darts') {
+    const layout = dartsAngleLayout(params);
+    return new BlockAngleScorer(layout, reference, await snapshotWeights(params, layout.names));
+  }
+  const shape = nb201AngleShape(params);
+  return Nb201AngleTable.build(shape, reference, await snapshotWeights(params, nb201AngleNames(shape)));
 }
 
 function angleMetric(name: string, cellsOnly: boolean, description: string): ArchitectureMetric {
@@ -37,7 +45,7 @@ function angleMetric(name: string, cellsOnly: boolean, description: string): Arc
     description,
     largerIsBetter: true,
     async scoreArchitectures(ctx: MetricContext, archs: readonly Architecture[]): Promise<ArchitectureScores> {
-      const table = await angleTable(ctx);
+      const table = await angleScorer(ctx);
       const values = archs.map((arch) => table.score(arch, cellsOnly));
       const scores = values.map((v) => v.angle);
       return values.some((v) => v.empty) ? { scores, empty: values.map((v) => v.empty) } : { scores };

@@ -95,6 +95,7 @@ function opBlock(shape: Nb201AngleShape, c: number, e: number, op: string): Angl
 export function nb201AngleLayout(shape: Nb201AngleShape): AngleLayout {
   return {
     fixed: nb201FixedNames().map((name) => ({ name })),
+    names: nb201AngleNames(shape),
     archBlocks(arch: Architecture): AngleBlock[] {
       const blocks: AngleBlock[] = [];
       for (const path of NB201_PATHS) {

@@ -3,11 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 import { SeededRng } from '../../../electron/engine/random/seededRng';
 import type { NamedArray } from '../../../electron/engine/store/checkpoint';
 import { Nb201Supernet, type Nb201SupernetConfig } from '../../../electron/engine/supernet/nb201Supernet';
+import type { Supernet } from '../../../electron/engine/supernet/supernet';
 import type { ImageDataset } from '../../../electron/engine/data';
 import type { ExperimentData } from '../../../electron/engine/runners/experimentData';
 
 /** The supernet's weights as a 'reference' checkpoint would hold them: `model/<logical>` arrays. */
-export function referenceArrays(net: Nb201Supernet): Record<string, NamedArray> {
+export function referenceArrays(net: Pick<Supernet, 'params'>): Record<string, NamedArray> {
   const out: Record<string, NamedArray> = {};
   for (const [name, v] of net.params.entries()) out[`model/${name}`] = { shape: [...v.shape], dtype: 'float32', data: Float32Array.from(v.dataSync()) };
   return out;
@@ -17,7 +18,7 @@ export function referenceArrays(net: Nb201Supernet): Record<string, NamedArray> 
  * Adds seeded noise (times `scale`) to the weights; running statistics get large noise too when
  * `stats`, so tests can check they never enter the angle.
  */
-export function perturb(net: Nb201Supernet, seed: number, scale: number, stats = false): void {
+export function perturb(net: Pick<Supernet, 'params'>, seed: number, scale: number, stats = false): void {
   const rng = new SeededRng(seed);
   for (const [name, v] of net.params.entries()) {
     const isStat = /running_(mean|var)$/.test(name);
