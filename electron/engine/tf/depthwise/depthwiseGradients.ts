@@ -12,7 +12,7 @@
  *
  * Input gradient: the transposed convolution. Stride 1: a depthwise convolution of dy with the
  * spatially flipped filter (same dilation). Stride s > 1: dy is first upsampled by inserting
- * s-1 zeros between its pixels, then as for stride 1.
+ * s-1 zeros after each of its pixels, then as for stride 1.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -78,20 +78,17 @@ export function depthwiseFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: Depthwis
   });
 }
 
-/** Inserts s-1 zeros between neighbouring pixels: [N,H,W,C] -> [N,(H-1)s+1,(W-1)s+1,C]. */
+/**
+ * Inserts s-1 zeros after every pixel: [N,H,W,C] -> [N,H*sh,W*sw,C]. The trailing zeros are
+ * harmless (they only meet padding), and leaving them avoids a strided crop.
+ */
 function zeroUpsample(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   const [n, h, w, c] = dy.shape;
   let y: tf.Tensor4D = dy;
-  if (sw > 1) {
-    const z = tf.zeros([n, h, w, sw - 1, c]);
-    y = tf.reshape(tf.concat([tf.reshape(y, [n, h, w, 1, c]), z], 3), [n, h, w * sw, c]);
-    y = tf.slice(y, [0, 0, 0, 0], [n, h, (w - 1) * sw + 1, c]);
-  }
+  if (sw > 1) y = tf.reshape(tf.concat([tf.reshape(y, [n, h, w, 1, c]), tf.zeros([n, h, w, sw - 1, c])], 3), [n, h, w * sw, c]);
   if (sh > 1) {
     const w2 = y.shape[2];
-    const z = tf.zeros([n, h, sh - 1, w2, c]);
-    y = tf.reshape(tf.concat([tf.reshape(y, [n, h, 1, w2, c]), z], 2), [n, h * sh, w2, c]);
-    y = tf.slice(y, [0, 0, 0, 0], [n, (h - 1) * sh + 1, w2, c]);
+    y = tf.reshape(tf.concat([tf.reshape(y, [n, h, 1, w2 * c]), tf.zeros([n, h, sh - 1, w2 * c])], 2), [n, h * sh, w2, c]);
   }
   return y;
 }
