@@ -2,7 +2,9 @@
  * The `angle` and `angle-cells` metrics (ALGORITHMS.md A1/A2 and "Two angle vectors"): ABS's
  * angle between each child's reference and current weight vectors, scored by the decomposed
  * sums (nb201Angle.ts), so all 15,625 NB201 children cost one pass over the weights. DARTS
- * cells use the same sums per block over their 16 paths (dartsAngle.ts, blockAngle.ts).
+ * cells (16 paths each) and MobileNet-like layers use the same sums per block (dartsAngle.ts,
+ * mobilenetAngle.ts, blockAngle.ts). `angle-cells` there leaves out the same fixed parts
+ * (stem, preprocessing or first block, head conv, classifier).
  *
  * `angle` is the official vector (fixed parts included); `angle-cells` keeps only the cell path
  * blocks. A child with no cell blocks at all (every path dropped by `none`, or only skips left)
@@ -15,24 +17,22 @@ import { referenceLookup, snapshotWeights } from './angle';
 import type { ArchitectureMetric, ArchitectureScores, MetricContext } from './metric';
 import { BlockAngleScorer, type AngleScorer } from './blockAngle';
 import { dartsAngleLayout } from './dartsAngle';
+import { mobilenetAngleLayout } from './mobilenetAngle';
 import { Nb201AngleTable, nb201AngleNames, nb201AngleShape } from './nb201Angle';
 
 /**
  * The decomposed angle scorer of the context's supernet now against its reference: NB201's
- * (edge, op) table, or block sums over the DARTS layout.
- * @throws NasError INVALID_CONFIG without a reference or for a space without angle vectors yet.
+ * (edge, op) table, or block sums over the DARTS or MobileNet-like layout.
+ * @throws NasError INVALID_CONFIG without a reference.
  */
 export async function angleScorer(ctx: MetricContext): Promise<AngleScorer> {
   const { space, params } = ctx.supernet;
-  if (space.kind !== 'nb201' && space.kind !== 'darts') {
-    throw new NasError('INVALID_CONFIG', `The angle metric is not available for the ${space.kind} space yet.`, { fix: 'Use an NB201 or DARTS space, or the accuracy or magnitude metric.' });
-  }
   if (!ctx.reference) {
     throw new NasError('INVALID_CONFIG', 'The angle metric needs the reference weights (W0).', { fix: "Load the experiment's 'reference' checkpoint into the metric context." });
   }
   const reference = referenceLookup(ctx.reference);
-  if (space.kind === 'darts') {
-    const layout = dartsAngleLayout(params);
+  if (space.kind === 'darts' || space.kind === 'mobilenet') {
+    const layout = space.kind === 'darts' ? dartsAngleLayout(params) : mobilenetAngleLayout(params, space);
     return new BlockAngleScorer(layout, reference, await snapshotWeights(params, layout.names));
   }
   const shape = nb201AngleShape(params);
