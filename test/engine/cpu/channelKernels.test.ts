@@ -40,4 +40,15 @@ describe('channel kernels (wasm heap) vs tfjs ops (cpu)', () => {
     const got = await onBackend('wasm', run);
     ref.forEach((r, i) => expect(relError(got[i] as Float32Array, r)).toBeLessThan(1e-4));
   });
+
+  it.each(SHAPES.map((s) => [s.join('x'), s] as const))('tf.sum over the leading axes (and other sums) on wasm: %s', async (_name, shape) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const run = () => {
+      const a = tf.tensor4d(randomValues(size, 21), shape);
+      return [tf.sum(a, [0, 1, 2]), tf.sum(a, [2, 0, 1], true), tf.sum(a, [-4, -3, -2]), tf.sum(a, [0, 1]), tf.sum(a, 3), tf.sum(a)];
+    };
+    const ref = await onBackend('cpu', run);
+    const got = await onBackend('wasm', run);
+    ref.forEach((r, i) => expect(relError(got[i] as Float32Array, r), String(i)).toBeLessThan(1e-4));
+  });
 });

@@ -86,10 +86,42 @@ const AFFINE2 = 'NasChannelAffine2';
 
 let registered = false;
 
+/** Whether `axis` (tfjs Sum attribute) is exactly every axis but the last of a rank-r tensor. */
+function isLeadingAxes(axis: number | number[] | null | undefined, rank: number): boolean {
+  if (axis == null || rank < 2) return false;
+  const list = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
+  return list.length === rank - 1 && list.every((a, i) => a === i);
+}
+
+/**
+ * tf.sum over the leading axes of [..., C] (the gradients of per-channel broadcasts, e.g. BN's
+ * gamma and beta) through the SIMD reduction; tfjs-wasm transposes first. Other sums unchanged.
+ */
+function registerChannelSum(): void {
+  const original = tf.getKernel('Sum', 'wasm');
+  if (!original) return;
+  tf.unregisterKernel('Sum', 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const x = args.inputs['x'] as tf.TensorInfo;
+      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[] | null; keepDims: boolean };
+      const c = x.shape[x.shape.length - 1] as number;
+      if (x.dtype !== 'float32' || c % 4 !== 0 || !isLeadingAxes(axis, x.shape.length)) return original.kernelFunc(args);
+      const be = args.backend as unknown as WasmBackendLike;
+      const out = be.makeOutput(keepDims ? x.shape.map((d, i) => (i < x.shape.length - 1 ? 1 : d)) : [c], 'float32');
+      if (simdReduce(be, x, null, c, out)) return out;
+      (args.backend as unknown as { disposeData(id: tf.DataId): void }).disposeData(out.dataId);
+      return original.kernelFunc(args);
+    },
+  });
+}
+
 /** Registers the heap kernels for the wasm backend (idempotent). */
 export function registerChannelKernels(): void {
   if (registered) return;
   registered = true;
+  registerChannelSum();
   tf.registerKernel({
     kernelName: SUMS,
     backendName: 'wasm',
