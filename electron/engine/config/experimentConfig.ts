@@ -60,7 +60,15 @@ export const absConfigSchema = z.strictObject({
 });
 export type AbsConfig = z.infer<typeof absConfigSchema>;
 
-export const METHODS = ['cnn', 'supernet', 'standalone', 'abs'] as const;
+/** A ground-truth job: which architectures to train stand-alone. */
+export const groundTruthConfigSchema = z.strictObject({
+  /** Explicit architectures (canonical strings); else `count` distinct uniform samples. */
+  architectures: z.array(z.string().min(1)).min(1).optional(),
+  count: z.number().int().min(1).max(15_625).default(30),
+  sampleSeed: z.number().int().min(0).default(0),
+});
+
+export const METHODS = ['cnn', 'supernet', 'standalone', 'abs', 'ground-truth'] as const;
 export type Method = (typeof METHODS)[number];
 
 export const experimentConfigSchema = z
@@ -88,10 +96,15 @@ export const experimentConfigSchema = z
     sampler: z.enum(['uniform', 'fairnas']).default('uniform'),
     /** Angle-based shrinking (method abs). */
     abs: absConfigSchema.optional(),
+    /** Stand-alone training of a set of architectures (method ground-truth). */
+    groundTruth: groundTruthConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     if (config.method === 'standalone' && !config.architecture) {
       ctx.addIssue({ code: 'custom', path: ['architecture'], message: 'method standalone needs the architecture to train' });
+    }
+    if (config.method === 'ground-truth' && (!config.groundTruth || !config.standalone)) {
+      ctx.addIssue({ code: 'custom', path: ['groundTruth'], message: 'method ground-truth needs a groundTruth section and a standalone recipe' });
     }
     if (config.method === 'abs' && !config.abs) {
       ctx.addIssue({ code: 'custom', path: ['abs'], message: 'method abs needs an abs section (metric, policy, targetSize)' });

@@ -70,7 +70,7 @@ export function applyOverrides(base: ExperimentConfig, overrides: ConfigOverride
   if (overrides.maxTrainImages !== undefined) next['maxTrainImages'] = overrides.maxTrainImages;
   if (overrides.dataPath !== undefined) next['dataset'] = detectDataset(path.resolve(overrides.dataPath));
   if (overrides.epochs !== undefined) {
-    if (base.method === 'standalone' && base.standalone) next['standalone'] = { ...base.standalone, epochs: overrides.epochs };
+    if ((base.method === 'standalone' || base.method === 'ground-truth') && base.standalone) next['standalone'] = { ...base.standalone, epochs: overrides.epochs };
     else next['training'] = { ...base.training, epochs: overrides.epochs };
   }
   return parseExperimentConfig(next, source);

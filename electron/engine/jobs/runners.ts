@@ -6,6 +6,7 @@ import { NasError } from '../../../shared/errors';
 import type { Method } from '../config/experimentConfig';
 import { runAbsJob } from '../runners/absRunner';
 import { runStandaloneJob } from '../runners/standaloneRunner';
+import { runGroundTruthJob } from '../runners/groundTruthRunner';
 import { runSupernetJob } from '../runners/supernetRunner';
 import { runCnnJob } from '../train/cnn/cnnRunner';
 import type { JobRunner } from './jobContext';
@@ -15,6 +16,7 @@ const runners = new Map<Method, JobRunner>([
   ['supernet', runSupernetJob],
   ['standalone', runStandaloneJob],
   ['abs', runAbsJob],
+  ['ground-truth', runGroundTruthJob],
 ]);
 
 export function runnerFor(method: Method): JobRunner {

@@ -87,6 +87,21 @@ const inputs: ExperimentConfigInput[] = [
   },
 ];
 
+inputs.push({
+  name: 'nb201-fashion-truth',
+  title: 'Ground truth: 30 NB201 cells trained stand-alone',
+  description:
+    'Trains 30 distinct NB201 cells (uniformly sampled, seeded) stand-alone on Fashion-MNIST with the nb201-fashion recipe and writes ground-truth.csv, the table `nas-shrink tau` ranks the supernet metrics against.',
+  method: 'ground-truth',
+  seed: 0,
+  dataset: { kind: 'bundled' },
+  space: { kind: 'nb201' },
+  network: { channels: 8, cellsPerStage: 1 },
+  training: { epochs: 1, batchSize: 64, schedule: { kind: 'constant', lr: 0.1 } },
+  standalone: { ...NB201_STANDALONE, epochs: 2 },
+  groundTruth: { count: 30, sampleSeed: 0 },
+});
+
 const presets: PresetDefinition[] = inputs.map((p) => parseExperimentConfig(p, `preset ${p.name}`));
 
 export function listPresets(): readonly PresetDefinition[] {
@@ -111,5 +126,6 @@ export function describeDataset(config: ExperimentConfig): string {
 }
 
 export function presetSummary(p: PresetDefinition): PresetSummary {
-  return { name: p.name, title: p.title, description: p.description, method: p.method, dataset: describeDataset(p), epochs: p.training.epochs };
+  const trainsStandalone = p.method === 'standalone' || p.method === 'ground-truth';
+  return { name: p.name, title: p.title, description: p.description, method: p.method, dataset: describeDataset(p), epochs: trainsStandalone && p.standalone ? p.standalone.epochs : p.training.epochs };
 }

@@ -86,6 +86,9 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
         await trainer.trainEpoch(state);
         if (ctx.cancelled()) break;
         trainer.validate(state);
+        // Every epoch's weights are kept: `nas-shrink tau --checkpoint epoch-K` compares metrics
+        // early and late in training, as the ABS paper's figures do.
+        await trainer.checkpoint(`epoch-${trainer.epoch}`);
         await trainer.checkpoint(LAST_CHECKPOINT);
         takeCommands();
       }

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { NasError } from '../../../shared/errors';
 import { batchCount, batches } from '../data';
 import type { JobContext, JobSummaryData } from '../jobs/jobContext';
+import type { ExperimentConfig } from '../config/experimentConfig';
+import type { ExperimentData } from './experimentData';
 import { yieldToEventLoop } from '../jobs/jobContext';
 import { SeededRng } from '../random/seededRng';
 import { createSearchSpace } from '../space/registry';
@@ -20,16 +22,27 @@ import { supernetTrainStep } from './supernetTrainStep';
 
 const METRIC_EVERY = 10;
 
-export async function runStandaloneJob(ctx: JobContext): Promise<JobSummaryData> {
-  const config = ctx.config;
+export interface StandaloneResult {
+  architecture: string;
+  testAccuracy: number;
+  testLoss: number;
+  testImages: number;
+  epochs: number;
+  trainImages: number;
+  trainSeconds: number;
+  imagesPerSec: number;
+}
+
+/**
+ * Trains `archText` from scratch with `config.standalone` on every training image of `data` and
+ * evaluates it on the test set after each epoch (reported as `test` metric events).
+ */
+export async function trainStandalone(ctx: JobContext, config: ExperimentConfig, archText: string, data: ExperimentData, phase = 'stand-alone'): Promise<StandaloneResult> {
   const space = createSearchSpace(config.space);
   if (space.kind !== 'nb201') throw new NasError('INVALID_CONFIG', `Stand-alone training of ${space.kind} architectures is not available yet.`, { fix: "Use space {kind: 'nb201'}." });
   const recipe = config.standalone;
-  if (!recipe || !config.architecture) {
-    throw new NasError('INVALID_CONFIG', `Preset ${config.name} has no stand-alone recipe or architecture.`, { fix: 'Use a preset with a `standalone` section, e.g. nb201-fashion.' });
-  }
-  const arch = space.parse(config.architecture);
-  const data = await loadExperimentData(config, ctx.emit, false);
+  if (!recipe) throw new NasError('INVALID_CONFIG', `Preset ${config.name} has no stand-alone recipe.`, { fix: 'Use a preset with a `standalone` section, e.g. nb201-fashion.' });
+  const arch = space.parse(archText);
   const dataRng = new SeededRng(config.seed).fork();
   // Weights only for the ops this architecture uses: a plain network, not a supernet.
   const net = new Nb201Supernet({ ...config.network, inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed, ops: [...new Set(arch)] });
@@ -52,7 +65,7 @@ export async function runStandaloneJob(ctx: JobContext): Promise<JobSummaryData>
         const result = supernetTrainStep(net, optimizer, batch.x, batch.y, [arch], schedule.lrAt(epoch + step / steps), { labelSmoothing: recipe.labelSmoothing, clip: recipe.clip });
         const size = batch.indices.length;
         tf.dispose([batch.x, batch.y]);
-        assertFiniteLoss(result.loss, { epoch, step, phase: 'stand-alone', lastCheckpoint: null });
+        assertFiniteLoss(result.loss, { epoch, step, phase, lastCheckpoint: null });
         step += 1;
         globalStep += 1;
         images += size;
@@ -61,7 +74,7 @@ export async function runStandaloneJob(ctx: JobContext): Promise<JobSummaryData>
         seen += size;
         const imagesPerSec = images / Math.max((Date.now() - started) / 1000, 1e-3);
         const remaining = (recipe.epochs - epoch - 1) * data.trainIndices.length + (steps - step) * recipe.batchSize;
-        ctx.emit({ type: 'progress', phase: 'stand-alone', epoch: epoch + 1, epochs: recipe.epochs, step, steps, imagesPerSec, etaSec: remaining / Math.max(imagesPerSec, 1e-3) });
+        ctx.emit({ type: 'progress', phase, epoch: epoch + 1, epochs: recipe.epochs, step, steps, imagesPerSec, etaSec: remaining / Math.max(imagesPerSec, 1e-3) });
         if (step % METRIC_EVERY === 0 || step === steps) {
           ctx.emit({ type: 'metric', split: 'train', epoch: epoch + step / steps, step: globalStep, loss: lossSum / seen, accuracy: correct / seen });
           lossSum = 0;
@@ -84,11 +97,17 @@ export async function runStandaloneJob(ctx: JobContext): Promise<JobSummaryData>
       trainImages: data.trainIndices.length,
       trainSeconds: seconds,
       imagesPerSec: images / Math.max(seconds, 1e-3),
-      backend: ctx.backend.chosen,
-      completed: !ctx.cancelled(),
     };
   } finally {
     optimizer.dispose();
     net.dispose();
   }
+}
+
+export async function runStandaloneJob(ctx: JobContext): Promise<JobSummaryData> {
+  const config = ctx.config;
+  if (!config.architecture) throw new NasError('INVALID_CONFIG', 'Method standalone needs the architecture to train.', { fix: 'Use `nas-shrink eval ARCH`.' });
+  const data = await loadExperimentData(config, ctx.emit, false);
+  const result = await trainStandalone(ctx, config, config.architecture, data);
+  return { ...result, backend: ctx.backend.chosen, completed: !ctx.cancelled() };
 }

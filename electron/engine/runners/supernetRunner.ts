@@ -35,6 +35,7 @@ export async function runSupernetJob(ctx: JobContext): Promise<JobSummaryData> {
       await trainer.trainEpoch(state);
       if (ctx.cancelled()) break;
       valAccuracy = trainer.validate(state);
+      await trainer.checkpoint(`epoch-${trainer.epoch}`);
       await trainer.checkpoint(LAST_CHECKPOINT);
     }
     return {
