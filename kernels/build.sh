@@ -6,13 +6,18 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/build"
 mkdir -p "$out"
-clang --target=wasm32 -msimd128 -O3 -ffreestanding -nostdlib -fno-builtin \
-  -Wall -Wextra -Werror -c "$here/channel_kernels.c" -o "$out/channel_kernels.o"
-# The code must never use the shadow stack (its pointer would land in tfjs's own data).
-if llvm-objdump -d "$out/channel_kernels.o" | grep -q 'global\.[gs]et'; then
-  echo "kernels: the code uses the shadow stack (global.get/set); keep every kernel a leaf without arrays" >&2
-  exit 1
-fi
+objects=""
+for src in channel_kernels conv_filter_grad; do
+  clang --target=wasm32 -msimd128 -O3 -ffreestanding -nostdlib -fno-builtin \
+    -Wall -Wextra -Werror -c "$here/$src.c" -o "$out/$src.o"
+  # The code must never use the shadow stack (its pointer would land in tfjs's own data).
+  if llvm-objdump -d "$out/$src.o" | grep -q 'global\.[gs]et'; then
+    echo "kernels: $src uses the shadow stack (global.get/set); keep every kernel a leaf without arrays" >&2
+    exit 1
+  fi
+  objects="$objects $out/$src.o"
+done
 # Imported memory (tfjs-wasm's heap), no entry point, nothing but the exported kernels.
-wasm-ld --no-entry --import-memory --strip-all --gc-sections "$out/channel_kernels.o" -o "$out/nas_kernels.wasm"
+# shellcheck disable=SC2086
+wasm-ld --no-entry --import-memory --strip-all --gc-sections $objects -o "$out/nas_kernels.wasm"
 node "$here/embed.js" "$out/nas_kernels.wasm" "$here/../electron/engine/tf/cpu/nasKernelsWasm.ts"

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry, type ConvPad } from '../../../electron/engine/tf/cpu/convGradients';
+import { simdFilterGradApplies } from '../../../electron/engine/tf/cpu/filterGradKernel';
 import { onBackend, randomValues, relError, setUpBackends } from './helpers';
 
 interface ConvCase {
@@ -34,6 +35,30 @@ for (const k of [1, 3, 5, 7]) {
     CASES.push({ name: `k${k} dilation 2 symmetric`, x: [2, 12, 12, 3], k, outC: 2, stride: 1, dilation: 2, pad: sym(k - 1) });
   }
 }
+
+// Output channels a multiple of 8 take the SIMD filter-gradient kernel (dilation 1): every kernel
+// size, stride, padding, and input channels 1 (the stem), 3 (a 1-channel tail) and 8.
+for (const k of [1, 3, 5]) {
+  for (const stride of [1, 2]) {
+    for (const ci of [1, 3, 8]) {
+      CASES.push({ name: `simd k${k} s${stride} ci${ci} 9x9 same`, x: [2, 9, 9, ci], k, outC: 8, stride, dilation: 1, pad: 'same' });
+      CASES.push({ name: `simd k${k} s${stride} ci${ci} 8x8 symmetric`, x: [2, 8, 8, ci], k, outC: 16, stride, dilation: 1, pad: sym((k - 1) / 2) });
+    }
+    CASES.push({ name: `simd k${k} s${stride} 10x10 valid`, x: [2, 10, 10, 4], k, outC: 8, stride, dilation: 1, pad: 'valid' });
+  }
+}
+// The nb201-fashion supernet's convolutions (C=8 and C=16; batch 16 keeps the cpu reference quick).
+const SUPERNET_CASES: ConvCase[] = [
+  { name: 'stem 28x28x1->16', x: [16, 28, 28, 1], k: 3, outC: 16, stride: 1, dilation: 1, pad: 'same' },
+  { name: 'cell 28x28x16 3x3', x: [16, 28, 28, 16], k: 3, outC: 16, stride: 1, dilation: 1, pad: 'same' },
+  { name: 'cell 28x28x8 1x1', x: [16, 28, 28, 8], k: 1, outC: 8, stride: 1, dilation: 1, pad: 'valid' },
+  { name: 'reduction 28x28x16->32 s2', x: [16, 28, 28, 16], k: 3, outC: 32, stride: 2, dilation: 1, pad: sym(1) },
+  { name: 'cell 14x14x32 3x3', x: [16, 14, 14, 32], k: 3, outC: 32, stride: 1, dilation: 1, pad: 'same' },
+  { name: 'reduction 14x14x32->64 s2', x: [16, 14, 14, 32], k: 3, outC: 64, stride: 2, dilation: 1, pad: sym(1) },
+  { name: 'cell 7x7x64 3x3', x: [16, 7, 7, 64], k: 3, outC: 64, stride: 1, dilation: 1, pad: 'same' },
+  { name: 'shortcut 14x14x16->32 1x1', x: [16, 14, 14, 16], k: 1, outC: 32, stride: 1, dilation: 1, pad: 'valid' },
+];
+CASES.push(...SUPERNET_CASES);
 
 function gradients(c: ConvCase, reference: boolean): tf.Tensor[] {
   const [n, h, w, ci] = c.x;
@@ -83,6 +108,14 @@ describe('Conv2D gradients as forward convolutions (wasm) vs tfjs cpu kernels', 
     const [dx, df] = await onBackend('wasm', () => gradients(c, false));
     expect(relError(dx as Float32Array, refDx as Float32Array)).toBeLessThan(1e-4);
     expect(relError(df as Float32Array, refDf as Float32Array)).toBeLessThan(1e-4);
+  });
+
+  it('the supernet shapes take the SIMD filter gradient on wasm', async () => {
+    await tf.setBackend('wasm');
+    for (const c of SUPERNET_CASES) {
+      const g = convGeometry(c.x, [c.k, c.k, c.x[3], c.outC], c.stride, c.dilation, c.pad);
+      expect(simdFilterGradApplies(g), c.name).toBe(true);
+    }
   });
 
   it('autodiff on wasm uses the override and matches cpu autodiff (stride 2, explicit pad)', async () => {

@@ -13,6 +13,7 @@
  * phases are interleaved by stacking.
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdFilterGrad } from './filterGradKernel';
 
 /** Geometry of one Conv2D, from tfjs's own attribute resolution. */
 export interface ConvGeometry {
@@ -57,9 +58,14 @@ function cropNegative(x: tf.Tensor4D, top: number, bottom: number, left: number,
   return { x: cropped, pads: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]] };
 }
 
-/** dW [kh,kw,Ci,Co] of a Conv2D, from x [N,H,W,Ci] and dy [N,Ho,Wo,Co]. */
-export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+/**
+ * dW [kh,kw,Ci,Co] of a Conv2D, from x [N,H,W,Ci] and dy [N,Ho,Wo,Co]: our SIMD kernel where it
+ * applies (wasm, dilation 1, Co % 8 == 0), else the XNNPACK formulations below.
+ */
+export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, allowSimd = true): tf.Tensor4D {
   return tf.tidy(() => {
+    const simd = allowSimd ? simdFilterGrad(x, dy, g) : null;
+    if (simd) return simd;
     if (g.kh === 1 && g.kw === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.inH === g.outH && g.inW === g.outW) {
       const rows = g.n * g.inH * g.inW;
       // An explicit transpose then a plain matMul: tfjs-wasm's transposeA path is 4x slower.
