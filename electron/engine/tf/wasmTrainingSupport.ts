@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { registerChannelKernels } from './cpu/channelKernels';
 import { registerFastGradients } from './cpu/registerGradients';
+import { registerSimdConv } from './cpu/convForwardKernel';
 import { registerSharedDataKernels } from './cpu/sharedDataKernels';
 import { defaultWasmThreads, installThreadedWasm, threadedWasmUnavailable, wasmThreadsInUse } from './threads/threadedWasm';
 
@@ -65,6 +66,7 @@ async function register(dir: string, threads: number): Promise<void> {
   registerFastGradients();
   registerChannelKernels();
   registerSharedDataKernels();
+  registerSimdConv();
 }
 
 function describe(): string {
