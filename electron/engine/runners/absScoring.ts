@@ -4,55 +4,39 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NasError } from '../../../shared/errors';
-import { ANGLE_CELLS_METRIC, ANGLE_METRIC } from '../metrics/angleMetric';
+import { createMetric, metricNames } from '../metrics/registry';
+import { scoreOperators as scoreOperatorsWith } from '../metrics/operatorScores';
 import type { ArchitectureMetric, MetricContext } from '../metrics/metric';
 import type { SeededRng } from '../random/seededRng';
 import type { Architecture, SearchSpace } from '../space/searchSpace';
-import { operatorKey } from '../space/searchSpace';
-import { enumerateState, stateSize } from '../space/spaceState';
 import { recalibrateBn } from '../supernet/bnRecalibration';
 import { evaluateSubset } from './evaluateSubset';
 import type { SupernetTrainer } from './supernetTrainer';
 
-const METRICS: Record<string, ArchitectureMetric> = { angle: ANGLE_METRIC, 'angle-cells': ANGLE_CELLS_METRIC };
-
-/** Spaces up to this size are scored exhaustively (every child), as ABS does on NB201. */
-const EXHAUSTIVE_LIMIT = 20_000;
-
-/** The metric names `score` and `tau` know. */
-export function metricNames(): string[] {
-  return Object.keys(METRICS);
-}
+/** Metrics cheap enough to score every child of an NB201 space (decomposed sums). */
+export const EXHAUSTIVE_METRICS = new Set(['angle', 'angle-cells']);
+/** Children per operator for the metrics that need a forward pass per child (A1's sampled mode). */
+const SAMPLED_CHILDREN = 25;
 
 export function metricByName(name: string): ArchitectureMetric {
-  const metric = METRICS[name];
-  if (!metric) throw new NasError('INVALID_CONFIG', `Unknown metric '${name}'.`, { fix: `Use one of: ${Object.keys(METRICS).join(', ')}.` });
-  return metric;
+  return createMetric(name);
 }
 
+export { metricNames };
+
 /**
- * Score(o) = the mean of the metric over every architecture of the state that contains o
- * (ALGORITHMS.md A1), for every op of every choice point that still has more than one op.
+ * Score(o) = the mean of the metric over the children that contain o (ALGORITHMS.md A1): every
+ * child for the angle metrics, which decompose, and sampled children for the accuracy metrics
+ * (a forward pass each); magnitude scores operators directly. Only choice points that still
+ * have more than one op are scored.
  */
 export async function scoreOperators(metricName: string, ctx: MetricContext): Promise<Record<string, number>> {
-  const metric = metricByName(metricName);
-  const size = stateSize(ctx.state);
-  if (size > EXHAUSTIVE_LIMIT) throw new NasError('INVALID_CONFIG', `Exhaustive scoring of ${size} architectures is not supported yet.`, { fix: 'Shrink an NB201-sized space.' });
-  const archs = [...enumerateState(ctx.state, EXHAUSTIVE_LIMIT)];
-  const { scores } = await metric.scoreArchitectures(ctx, archs);
+  const metric = createMetric(metricName);
+  const exhaustive = EXHAUSTIVE_METRICS.has(metricName);
+  const result = await scoreOperatorsWith(metric, ctx, exhaustive ? { mode: 'exhaustive', enumerateLimit: 20_000 } : { mode: 'sampled', sampleNum: SAMPLED_CHILDREN, seed: 0 });
   const space = ctx.supernet.space;
-  const sums = new Map<string, { sum: number; count: number }>();
-  archs.forEach((arch, i) => {
-    arch.forEach((op, c) => {
-      if ((ctx.state.remaining[c]?.length ?? 0) <= 1) return;
-      const key = operatorKey(space.choices[c]!.id, op);
-      const entry = sums.get(key) ?? { sum: 0, count: 0 };
-      entry.sum += scores[i] as number;
-      entry.count += 1;
-      sums.set(key, entry);
-    });
-  });
-  return Object.fromEntries([...sums].map(([key, { sum, count }]) => [key, sum / count]));
+  const open = new Set(space.choices.filter((_, c) => (ctx.state.remaining[c]?.length ?? 0) > 1).map((c) => c.id));
+  return Object.fromEntries(Object.entries(result.operators).filter(([key]) => open.has(key.slice(0, key.lastIndexOf(':')))).map(([key, v]) => [key, v.mean]));
 }
 
 /**
@@ -91,7 +75,10 @@ export async function scoreWithAllMetrics(
   fitness: readonly number[],
 ): Promise<{ architecture: string; fitness: number; metrics: Record<string, number> }[]> {
   const perMetric: Record<string, number[]> = {};
-  for (const [name, metric] of Object.entries(METRICS)) perMetric[name] = (await metric.scoreArchitectures(ctx, archs)).scores;
+  for (const name of metricNames()) {
+    if (name === 'accuracy-rebn') continue; // that is the search fitness, measured already
+    perMetric[name] = (await createMetric(name).scoreArchitectures(ctx, archs)).scores;
+  }
   return archs.map((arch, i) => ({
     architecture: space.format(arch),
     fitness: fitness[i] as number,
