@@ -22,6 +22,8 @@ export const backendReportSchema = z.object({
   attempts: z.array(backendAttemptSchema),
   /** Devices the backend reports (GPU names for tfjs-node-gpu, otherwise the CPU). */
   devices: z.array(z.string()),
+  /** What the path is in detail, e.g. "wasm + NAS kernels, SIMD, 2 threads (XNNPACK)". */
+  detail: z.string().optional(),
 });
 export type BackendReport = z.infer<typeof backendReportSchema>;
 

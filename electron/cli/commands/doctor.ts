@@ -26,6 +26,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const b = env.backend;
   console.log(`${env.app.name} ${env.app.version}`);
   console.log(`Backend:  ${b.chosen} (tfjs '${b.tfBackend}', ${b.gpu ? 'GPU' : 'CPU'})`);
+  if (b.detail) console.log(`Path:     ${b.detail}`);
   console.log(`Devices:  ${b.devices.join(', ')}`);
   console.log('Tried, fastest first:');
   for (const a of b.attempts) console.log(`  ${a.ok ? 'ok  ' : 'skip'}  ${a.name.padEnd(14)} ${a.reason}`);

@@ -11,6 +11,7 @@ import { createSearchSpace, spaceConfigSchema } from '../space/registry';
 import { fullState, stateSize } from '../space/spaceState';
 import { shrinkPolicySchema } from '../shrink/shrinkPolicy';
 import { strategyConfigSchema } from '../search/searchConfig';
+import { metricNames } from '../metrics/registry';
 
 const path = z.string().min(1);
 
@@ -85,7 +86,12 @@ export const experimentConfigSchema = z
     /** Fraction of the training images held out as the validation split. */
     valFraction: z.number().gt(0).max(0.5).default(0.1),
     space: spaceConfigSchema.default({ kind: 'nb201' }),
-    network: networkConfigSchema.default({ channels: 8, cellsPerStage: 1 }),
+    /**
+     * The supernet's size, per space: nb201 {channels, cellsPerStage}, darts {channels, cells,
+     * stemMultiplier?, poolBnAffine?}, mobilenet {} (the space config sets the widths). Checked
+     * against the space when the supernet is built (createSupernet).
+     */
+    network: z.record(z.string(), z.unknown()).default({ channels: 8, cellsPerStage: 1 }),
     /** Supernet training (method supernet), or the CNN's training (method cnn). */
     training: trainingConfigSchema,
     /** Stand-alone training of one architecture (method standalone, `nas-shrink eval`). */
@@ -102,6 +108,13 @@ export const experimentConfigSchema = z
   .superRefine((config, ctx) => {
     if (config.method === 'standalone' && !config.architecture) {
       ctx.addIssue({ code: 'custom', path: ['architecture'], message: 'method standalone needs the architecture to train' });
+    }
+    if (config.space.kind === 'nb201') {
+      const n = networkConfigSchema.safeParse(config.network);
+      if (!n.success) for (const i of n.error.issues) ctx.addIssue({ code: 'custom', path: ['network', ...i.path.map(String)], message: i.message });
+    }
+    if (config.abs && !metricNames().includes(config.abs.metric)) {
+      ctx.addIssue({ code: 'custom', path: ['abs', 'metric'], message: `unknown metric '${config.abs.metric}' (known: ${metricNames().join(', ')})` });
     }
     if (config.method === 'ground-truth' && (!config.groundTruth || !config.standalone)) {
       ctx.addIssue({ code: 'custom', path: ['groundTruth'], message: 'method ground-truth needs a groundTruth section and a standalone recipe' });

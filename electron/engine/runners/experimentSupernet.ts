@@ -14,7 +14,7 @@ import type { SearchSpace } from '../space/searchSpace';
 import type { NamedArray } from '../store/checkpoint';
 import { checkpointsRoot, loadCheckpoint } from '../store/checkpoint';
 import { readExperimentRecord } from '../store/experimentStore';
-import { Nb201Supernet } from '../supernet/nb201Supernet';
+import { createSupernet } from '../supernet/createSupernet';
 import type { Supernet } from '../supernet/supernet';
 import { loadExperimentData } from './experimentData';
 import type { ExperimentData } from './experimentData';
@@ -41,12 +41,11 @@ export async function openExperimentSupernet(dir: string, checkpoint?: string, e
   const record = readExperimentRecord(dir);
   const config = parseExperimentConfig(record.config, path.join(dir, 'experiment.json'));
   const space = createSearchSpace(config.space);
-  if (space.kind !== 'nb201') throw new NasError('INVALID_CONFIG', `Scoring ${space.kind} experiments is not available yet.`, { fix: 'Use an NB201 experiment.' });
   const label = checkpoint ?? defaultScoringCheckpoint(dir);
   const loaded = loadCheckpoint(path.join(checkpointsRoot(dir), label));
   const reference = loadCheckpoint(path.join(checkpointsRoot(dir), REFERENCE_CHECKPOINT)).arrays;
   const data = await loadExperimentData(config, emit);
-  const supernet = new Nb201Supernet({ ...config.network, inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
+  const supernet = createSupernet(space, config.network, { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
   restoreSupernetWeights(supernet.params, loaded.arrays);
   return { config, space, supernet, reference, data, checkpoint: label };
 }

@@ -13,6 +13,9 @@ import { yieldToEventLoop } from '../jobs/jobContext';
 import { SeededRng } from '../random/seededRng';
 import { createSearchSpace } from '../space/registry';
 import { Nb201Supernet } from '../supernet/nb201Supernet';
+import { createSupernet } from '../supernet/createSupernet';
+import type { Supernet } from '../supernet/supernet';
+import { networkConfigSchema } from '../config/experimentConfig';
 import { assertFiniteLoss } from '../train/finiteGuard';
 import { createSchedule } from '../train/schedules';
 import { SgdNesterov } from '../train/sgdNesterov';
@@ -39,13 +42,15 @@ export interface StandaloneResult {
  */
 export async function trainStandalone(ctx: JobContext, config: ExperimentConfig, archText: string, data: ExperimentData, phase = 'stand-alone'): Promise<StandaloneResult> {
   const space = createSearchSpace(config.space);
-  if (space.kind !== 'nb201') throw new NasError('INVALID_CONFIG', `Stand-alone training of ${space.kind} architectures is not available yet.`, { fix: "Use space {kind: 'nb201'}." });
   const recipe = config.standalone;
   if (!recipe) throw new NasError('INVALID_CONFIG', `Preset ${config.name} has no stand-alone recipe.`, { fix: 'Use a preset with a `standalone` section, e.g. nb201-fashion.' });
   const arch = space.parse(archText);
   const dataRng = new SeededRng(config.seed).fork();
-  // Weights only for the ops this architecture uses: a plain network, not a supernet.
-  const net = new Nb201Supernet({ ...config.network, inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed, ops: [...new Set(arch)] });
+  const input = { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed };
+  // NB201: weights only for the ops this architecture uses (a plain network, not a supernet);
+  // other spaces train the chosen path of their supernet.
+  const net: Supernet =
+    space.kind === 'nb201' ? new Nb201Supernet({ ...networkConfigSchema.parse(config.network), ...input, ops: [...new Set(arch)] }) : createSupernet(space, config.network, input);
   const optimizer = new SgdNesterov({ momentum: recipe.momentum, weightDecay: recipe.weightDecay, decayed: net.params.decayed });
   const schedule = createSchedule(recipe.schedule, { epochs: recipe.epochs });
   const steps = batchCount(data.trainIndices.length, recipe.batchSize);

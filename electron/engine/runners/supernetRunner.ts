@@ -4,7 +4,6 @@
  * (ALGORITHMS.md A4) and GM-NAS before splitting (B5). Writes the angle reference (weights
  * before the first update), a checkpoint after every epoch, and per-epoch validation metrics.
  */
-import { NasError } from '../../../shared/errors';
 import type { JobContext, JobSummaryData } from '../jobs/jobContext';
 import { createSearchSpace } from '../space/registry';
 import { fullState } from '../space/spaceState';
@@ -19,18 +18,13 @@ export const LAST_CHECKPOINT = 'last';
 export async function runSupernetJob(ctx: JobContext): Promise<JobSummaryData> {
   const config = ctx.config;
   const space = createSearchSpace(config.space);
-  if (space.kind !== 'nb201') {
-    throw new NasError('INVALID_CONFIG', `Supernet training for the ${space.kind} space is not available yet; this version trains NB201 supernets.`, {
-      fix: "Use space {kind: 'nb201'} (the DARTS and MobileNet-like spaces can be enumerated and sampled, not yet trained).",
-    });
-  }
   const data = await loadExperimentData(config, ctx.emit);
   const trainer = new SupernetTrainer(space, config, data, ctx, config.training.epochs);
   const state = fullState(space);
   let valAccuracy: number | null = null;
   try {
     await trainer.checkpoint(REFERENCE_CHECKPOINT);
-    ctx.emit({ type: 'log', level: 'info', message: `supernet: ${space.name}, C=${config.network.channels}, N=${config.network.cellsPerStage}, ${trainer.net.params.all().length} tensors; angle reference saved before the first update` });
+    ctx.emit({ type: 'log', level: 'info', message: `supernet: ${space.name}, network ${JSON.stringify(config.network)}, ${trainer.net.params.all().length} tensors; angle reference saved before the first update` });
     while (trainer.epoch < config.training.epochs && !ctx.cancelled()) {
       await trainer.trainEpoch(state);
       if (ctx.cancelled()) break;

@@ -17,7 +17,7 @@ import type { SpaceState } from '../space/spaceState';
 import type { CheckpointMeta } from '../store/checkpoint';
 import { saveTensorCheckpoint } from '../store/checkpointTensors';
 import { recalibrateBn } from '../supernet/bnRecalibration';
-import { Nb201Supernet } from '../supernet/nb201Supernet';
+import { createSupernet } from '../supernet/createSupernet';
 import type { Supernet } from '../supernet/supernet';
 import { assertFiniteLoss } from '../train/finiteGuard';
 import { createSchedule } from '../train/schedules';
@@ -62,7 +62,7 @@ export class SupernetTrainer {
     this.dataRng = rng.fork();
     this.sampler = createSampler(space, config.sampler, rng.fork());
     this.evalRng = rng.fork();
-    this.net = new Nb201Supernet({ ...config.network, inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
+    this.net = createSupernet(space, config.network, { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
     this.optimizer = new SgdNesterov({ momentum: recipe.momentum, weightDecay: recipe.weightDecay, decayed: this.net.params.decayed });
     this.schedule = createSchedule(recipe.schedule, { epochs: totalEpochs });
     this.stepsPerEpoch = batchCount(data.trainIndices.length, recipe.batchSize, true);

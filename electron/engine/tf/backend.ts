@@ -16,6 +16,8 @@ import { wasmTrainingSupport } from './wasmTrainingSupport';
 export interface BackendLoader {
   readonly name: BackendName;
   load(): Promise<void>;
+  /** A description of the loaded path for the report (after load). */
+  detail?(): string;
 }
 
 export interface BackendChoiceOptions {
@@ -45,6 +47,7 @@ function nodeLoader(name: 'tfjs-node-gpu' | 'tfjs-node'): BackendLoader {
   const pkg = `@tensorflow/${name}`;
   return {
     name,
+    detail: () => (name === 'tfjs-node-gpu' ? 'TensorFlow C library with CUDA' : 'TensorFlow C library on the CPU (all cores)'),
     async load() {
       try {
         // A runtime require, not an import: the package is optional and may be absent.
@@ -58,6 +61,8 @@ function nodeLoader(name: 'tfjs-node-gpu' | 'tfjs-node'): BackendLoader {
   };
 }
 
+let wasmDetail = '';
+
 const wasmLoader: BackendLoader = {
   name: 'wasm',
   async load() {
@@ -65,7 +70,9 @@ const wasmLoader: BackendLoader = {
     if (!support.ok) throw new Error(support.reason);
     await support.register();
     await activate('wasm');
+    wasmDetail = support.detail();
   },
+  detail: () => wasmDetail,
 };
 
 const cpuLoader: BackendLoader = {
@@ -73,6 +80,7 @@ const cpuLoader: BackendLoader = {
   async load() {
     await activate('cpu');
   },
+  detail: () => "tfjs's pure-JavaScript kernels (slow: for tests and last resort)",
 };
 
 /** The real loaders, fastest first. */
@@ -98,7 +106,10 @@ export async function chooseBackend(loaders: readonly BackendLoader[], options: 
     try {
       await loader.load();
       attempts.push({ name: loader.name, ok: true, reason: '' });
-      return { chosen: loader.name, tfBackend: tf.getBackend(), gpu: loader.name === 'tfjs-node-gpu', attempts, devices: devicesFor(loader.name) };
+      const report: BackendReport = { chosen: loader.name, tfBackend: tf.getBackend(), gpu: loader.name === 'tfjs-node-gpu', attempts, devices: devicesFor(loader.name) };
+      const detail = loader.detail?.();
+      if (detail) report.detail = detail;
+      return report;
     } catch (error) {
       attempts.push({ name: loader.name, ok: false, reason: error instanceof Error ? error.message : String(error) });
     }

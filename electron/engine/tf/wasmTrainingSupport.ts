@@ -13,6 +13,7 @@ import { registerChannelKernels } from './cpu/channelKernels';
 import { registerFastGradients } from './cpu/registerGradients';
 import { registerSimdConv } from './cpu/convForwardKernel';
 import { registerSharedDataKernels } from './cpu/sharedDataKernels';
+import { registerDepthwiseGradients } from './depthwise/registerDepthwiseGradients';
 import { defaultWasmThreads, installThreadedWasm, threadedWasmUnavailable, wasmThreadsInUse } from './threads/threadedWasm';
 
 export type WasmTrainingSupport =
@@ -67,6 +68,8 @@ async function register(dir: string, threads: number): Promise<void> {
   registerChannelKernels();
   registerSharedDataKernels();
   registerSimdConv();
+  // Depthwise convolutions (MBConv, DARTS sep/dil convs) and a correct max-pool gradient.
+  registerDepthwiseGradients();
 }
 
 function describe(): string {
