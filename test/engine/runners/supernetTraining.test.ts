@@ -127,7 +127,7 @@ describe('supernet runner', () => {
     expect(summary).toMatchObject({ epochs: 1, steps: 6, completed: true, checkpoints: [REFERENCE_CHECKPOINT, LAST_CHECKPOINT] });
     expect(events.filter((e) => e.type === 'progress')).toHaveLength(6);
     expect(events.some((e) => e.type === 'metric' && e.split === 'val')).toBe(true);
-    expect(listCheckpoints(dir).map((c) => c.label).sort()).toEqual([LAST_CHECKPOINT, REFERENCE_CHECKPOINT]);
+    expect(listCheckpoints(dir).map((c) => c.label).sort()).toEqual(['epoch-1', LAST_CHECKPOINT, REFERENCE_CHECKPOINT]);
 
     // The reference equals a freshly initialised supernet with the same seed (before any update).
     const fresh = new Nb201Supernet({ ...config.network, inputChannels: 1, numClasses: 10, seed: config.seed });
