@@ -7,6 +7,7 @@ import { invokeChannels, isInvokeChannel, isSubscribeChannel, subscribeChannels 
 import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../shared/ipc/contract';
 import type { Environment } from '../../shared/model/environment';
 import { listExperiments } from '../engine/store/experimentStore';
+import { readExperimentDetail } from '../engine/store/experimentDetail';
 import { listPresets, presetSummary } from '../engine/presets/presets';
 import type { EventSink, HostApi } from './hostApi';
 import type { JobSupervisor } from './jobSupervisor';
@@ -36,6 +37,7 @@ export function createHostApi(services: HostServices): HostApi {
     'jobs.command': (req) => services.supervisor.command(req.jobId, req.command),
     'jobs.list': () => services.supervisor.list(),
     'experiments.list': () => listExperiments(services.supervisor.workspace),
+    'experiments.open': (req) => readExperimentDetail(services.supervisor.workspace, req.id),
   };
 
   return {

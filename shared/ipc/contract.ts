@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { environmentSchema } from '../model/environment';
-import { experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
+import { experimentDetailSchema, experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
 
 const jobIdSchema = z.object({ jobId: z.string().min(1).max(100) });
 
@@ -37,6 +37,8 @@ export const invokeChannels = {
   'jobs.command': { request: z.object({ jobId: z.string().min(1).max(100), command: operatorCommandSchema }).strict(), response: jobSummarySchema },
   /** Jobs started by this host, running or ended. */
   'jobs.list': { request: z.object({}).strict(), response: z.array(jobSummarySchema) },
+  /** One experiment directory read from disk (running or finished, from this or another machine). */
+  'experiments.open': { request: z.object({ id: z.string().min(1).max(200) }).strict(), response: experimentDetailSchema },
   /** Experiment directories in the workspace. */
   'experiments.list': { request: z.object({}).strict(), response: z.array(experimentSummarySchema) },
 } as const;

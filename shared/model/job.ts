@@ -105,3 +105,25 @@ export const experimentSummarySchema = z.object({
   finalAccuracy: z.number().nullable(),
 });
 export type ExperimentSummary = z.infer<typeof experimentSummarySchema>;
+
+/** One experiment directory opened read-only (no job process needed): everything the UI shows. */
+export const experimentDetailSchema = z.object({
+  id: z.string(),
+  dir: z.string(),
+  preset: z.string(),
+  status: z.enum(JOB_STATUSES),
+  created: z.number(),
+  config: z.record(z.string(), z.unknown()),
+  backend: z.string().nullable(),
+  error: nasErrorSchema.nullable(),
+  summary: z.record(z.string(), z.unknown()).nullable(),
+  /** Every event, in order (unreadable lines skipped). */
+  events: z.array(jobEventSchema),
+  /** Line numbers of events.jsonl that could not be read (a crash mid-write). */
+  skippedLines: z.array(z.number()),
+  /** space.json (ABS): the choices, the current state and the shrink history; null when absent. */
+  space: z.record(z.string(), z.unknown()).nullable(),
+  /** results.json: the final summary; null when absent. */
+  results: z.record(z.string(), z.unknown()).nullable(),
+});
+export type ExperimentDetail = z.infer<typeof experimentDetailSchema>;

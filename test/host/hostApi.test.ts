@@ -53,3 +53,29 @@ describe('HostApi', () => {
     expect((ended[0] as { code: string }).code).toBe('INVALID_PAYLOAD');
   });
 });
+
+describe('experiments.open', () => {
+  it('refuses ids that leave the workspace', async () => {
+    const { api } = makeApi();
+    for (const id of ['../etc', '..', '/etc/passwd', 'a/../../b']) {
+      const error = await rejection(api.invoke('experiments.open', { id }));
+      expect(error.code, id).toBe('INVALID_PAYLOAD');
+    }
+  });
+
+  it('reads a directory with a torn last event line, skipping it', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { ExperimentStore } = await import('../../electron/engine/store/experimentStore');
+    const supervisor = new FakeSupervisor(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-open-')));
+    const api = createHostApi({ supervisor: supervisor.asSupervisor(), environment: () => Promise.reject(new Error('unused')) as Promise<Environment> });
+    const dir = path.join(supervisor.workspace, 'exp-a');
+    const store = ExperimentStore.create(dir, { id: 'exp-a', preset: 'cnn-fashion', created: 1, status: 'failed', config: {}, backend: 'cpu', versions: {}, error: null, summary: null });
+    store.appendEvents([{ type: 'log', level: 'info', message: 'one', seq: 0, time: 1 }]);
+    fs.appendFileSync(path.join(dir, 'events.jsonl'), '{"type":"log","lev');
+    const detail = (await api.invoke('experiments.open', { id: 'exp-a' })) as { events: unknown[]; skippedLines: number[]; space: unknown };
+    expect(detail.events).toHaveLength(1);
+    expect(detail.skippedLines).toEqual([2]);
+    expect(detail.space).toBeNull();
+  });
+});

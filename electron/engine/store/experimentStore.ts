@@ -169,7 +169,7 @@ export function listExperiments(root: string): ExperimentSummary[] {
     try {
       const record = readExperimentRecord(dir);
       const acc = record.summary?.['testAccuracy'];
-      out.push({ id: record.id, dir, preset: record.preset, status: record.status, created: record.created, finalAccuracy: typeof acc === 'number' ? acc : null });
+      out.push({ id: name, dir, preset: record.preset, status: record.status, created: record.created, finalAccuracy: typeof acc === 'number' ? acc : null });
     } catch {
       // An unreadable directory is left out of the list; `nas-shrink show DIR` explains why.
     }

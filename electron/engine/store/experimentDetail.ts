@@ -1,0 +1,47 @@
+/**
+ * Reads one experiment directory for display, without its job process: experiment.json, every
+ * readable event, space.json and results.json. Used by the Experiments browser (offline, or a
+ * folder copied from another machine) and `nas-shrink show`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NasError } from '../../../shared/errors';
+import type { ExperimentDetail } from '../../../shared/model/job';
+import { readEvents, readExperimentRecord } from './experimentStore';
+
+function readJsonIfPresent(file: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new NasError('STORE_IO', `${file} is not valid JSON: ${(error as Error).message}`, { fix: 'It is rewritten atomically by the job; restore it from a backup if it was edited by hand.' });
+  }
+}
+
+/**
+ * @param root the workspace; `id` must name a directory directly inside it (no `..`, no
+ *   absolute paths: the browser view must not read outside the workspace).
+ */
+export function readExperimentDetail(root: string, id: string): ExperimentDetail {
+  if (id.includes('/') || id.includes('\\') || id === '.' || id === '..' || path.isAbsolute(id)) {
+    throw new NasError('INVALID_PAYLOAD', `'${id}' is not an experiment id.`, { fix: 'Pass the name of an experiment folder inside the workspace.' });
+  }
+  const dir = path.join(path.resolve(root), id);
+  const record = readExperimentRecord(dir);
+  const { events, skipped } = readEvents(dir);
+  return {
+    id: record.id,
+    dir,
+    preset: record.preset,
+    status: record.status,
+    created: record.created,
+    config: record.config,
+    backend: record.backend,
+    error: record.error,
+    summary: record.summary,
+    events,
+    skippedLines: skipped,
+    space: readJsonIfPresent(path.join(dir, 'space.json')),
+    results: readJsonIfPresent(path.join(dir, 'results.json')),
+  };
+}
