@@ -130,7 +130,7 @@ describe('supernet runner', () => {
     expect(listCheckpoints(dir).map((c) => c.label).sort()).toEqual(['epoch-1', LAST_CHECKPOINT, REFERENCE_CHECKPOINT]);
 
     // The reference equals a freshly initialised supernet with the same seed (before any update).
-    const fresh = new Nb201Supernet({ ...config.network, inputChannels: 1, numClasses: 10, seed: config.seed });
+    const fresh = new Nb201Supernet({ channels: 2, cellsPerStage: 1, inputChannels: 1, numClasses: 10, seed: config.seed });
     const reference = loadCheckpoint(path.join(dir, 'checkpoints', REFERENCE_CHECKPOINT));
     const stem = fresh.params.get('stem/conv');
     expect(Array.from(reference.arrays['model/stem/conv']!.data)).toEqual(Array.from(stem.dataSync()));
