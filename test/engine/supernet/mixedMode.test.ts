@@ -7,14 +7,12 @@ import { recalibrateBn } from '../../../electron/engine/supernet/bnRecalibration
 import { alphaStep } from '../../../electron/engine/supernet/alphaStep';
 import { convSym } from '../../../electron/engine/supernet/blocks';
 import { BN_EPS } from '../../../electron/engine/supernet/batchNorm';
-import { NB201_OPS } from '../../../electron/engine/space/nb201Ops';
 import { NB201_SPACE } from '../../../electron/engine/space/nb201SearchSpace';
 import { fullState, restrictChoice } from '../../../electron/engine/space/spaceState';
 import type { SpaceState } from '../../../electron/engine/space/spaceState';
 import { AdamByName } from '../../../electron/engine/train/adamByName';
 import { SeededRng } from '../../../electron/engine/random/seededRng';
 
-const OPS = [...NB201_OPS];
 const tiny = { channels: 2, cellsPerStage: 1, inputChannels: 1, numClasses: 3, seed: 5 };
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
