@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out="$here/build"
 mkdir -p "$out"
 objects=""
-for src in channel_kernels conv_filter_grad conv_forward; do
+for src in channel_kernels conv_filter_grad conv_forward conv_winograd; do
   clang --target=wasm32 -msimd128 -O3 -ffreestanding -nostdlib -fno-builtin \
     -Wall -Wextra -Werror -c "$here/$src.c" -o "$out/$src.o"
   # The code must never use the shadow stack (its pointer would land in tfjs's own data).

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setSimdConvDisabled, simdConvCalls } from '../../../electron/engine/tf/cpu/convForwardKernel';
+import { setSimdConvDisabled, setWinogradDisabled, simdConvCalls, winogradConvCalls } from '../../../electron/engine/tf/cpu/convForwardKernel';
 import type { ConvPad } from '../../../electron/engine/tf/cpu/convGradients';
 import { onBackend, randomValues, relError, setUpBackends } from './helpers';
 
@@ -59,6 +59,22 @@ describe('SIMD direct convolution (wasm) vs tfjs cpu kernels', () => {
     const ref = await onBackend('cpu', () => convs(c));
     const got = await onBackend('wasm', () => convs(c));
     ref.forEach((r, i) => expect(relError(got[i] as Float32Array, r), String(i)).toBeLessThan(1e-4));
+  });
+
+  it('3x3 stride-1 convolutions take the Winograd kernel, and agree with the direct one', async () => {
+    for (const name of ['cell 28x28x16 3x3', 'cell 14x14x32 3x3', 'cell 7x7x64 3x3', 'k3 s1 9x9x8 same', 'k3 s1 7x7x3 same', 'k3 s1 14x14x4 symmetric']) {
+      const c = CASES.find((k) => k.name === name) as Case;
+      const before = winogradConvCalls();
+      const wino = await onBackend('wasm', () => convs(c));
+      expect(winogradConvCalls() - before, name).toBe(c.x[3] % 4 === 0 ? 4 : 0);
+      setWinogradDisabled(true);
+      try {
+        const direct = await onBackend('wasm', () => convs(c));
+        direct.forEach((r, i) => expect(relError(wino[i] as Float32Array, r), name).toBeLessThan(1e-5));
+      } finally {
+        setWinogradDisabled(false);
+      }
+    }
   });
 
   it('runs on the SIMD kernel, and agrees with XNNPACK', async () => {

@@ -21,12 +21,12 @@ interface StepResult {
   leaked: number;
 }
 
-async function twoSteps(backend: 'cpu' | 'wasm'): Promise<StepResult> {
+async function twoSteps(backend: 'cpu' | 'wasm', channels = 4, size = 12, batch = 4): Promise<StepResult> {
   await tf.setBackend(backend);
-  const net = new Nb201Supernet({ channels: 4, cellsPerStage: 1, inputChannels: 1, numClasses: 10, seed: 7 });
+  const net = new Nb201Supernet({ channels, cellsPerStage: 1, inputChannels: 1, numClasses: 10, seed: 7 });
   const opt = new SgdNesterov({ momentum: 0.9, weightDecay: 5e-4, decayed: net.params.decayed });
-  const x = tf.tensor4d(randomValues(4 * 12 * 12, 11), [4, 12, 12, 1]);
-  const labels = tf.tensor1d([0, 3, 7, 9], 'int32');
+  const x = tf.tensor4d(randomValues(batch * size * size, 11), [batch, size, size, 1]);
+  const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => [0, 3, 7, 9][i % 4] as number), 'int32');
   const losses: number[] = [];
   // Warm up so that the optimizer's momentum buffers exist before counting tensors.
   losses.push(singlePathStep(net, opt, x, labels, GENOTYPES[0] as string[], 0.05));
@@ -58,5 +58,15 @@ describe('single-path training step: wasm fast path vs cpu reference', () => {
       const err = relError(got.weights.get(name) as Float32Array, values);
       expect(err, name).toBeLessThan(1e-3);
     }
+  });
+
+  // C=8 on 28x28: every convolution takes our SIMD kernels on wasm (Winograd 3x3, direct 1x1 and
+  // stride 2, filter gradients), the BN reductions the SIMD module.
+  it('C=8 on 28x28 (the SIMD kernels): same losses and updated weights, no leaked tensors', async () => {
+    const ref = await twoSteps('cpu', 8, 28, 8);
+    const got = await twoSteps('wasm', 8, 28, 8);
+    expect(got.leaked).toBe(0);
+    got.losses.forEach((loss, i) => expect(Math.abs(loss - (ref.losses[i] as number))).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref.losses[i] as number))));
+    for (const [name, values] of ref.weights) expect(relError(got.weights.get(name) as Float32Array, values), name).toBeLessThan(1e-3);
   });
 });

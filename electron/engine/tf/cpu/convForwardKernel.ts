@@ -22,7 +22,19 @@ interface ConvAttrs {
 
 let registered = false;
 let enabled = true;
+let winogradEnabled = true;
 let calls = 0;
+let winogradCalls = 0;
+
+/** Turns the Winograd path for 3x3 stride-1 convolutions off (true) or on, for tests and measurements. */
+export function setWinogradDisabled(disabled: boolean): void {
+  winogradEnabled = !disabled;
+}
+
+/** How many convolutions ran on the Winograd kernel in this process. */
+export function winogradConvCalls(): number {
+  return winogradCalls;
+}
 
 /** How many convolutions ran on the SIMD kernel in this process (tests, diagnostics). */
 export function simdConvCalls(): number {
@@ -41,10 +53,44 @@ function applies(x: tf.TensorInfo, filter: tf.TensorInfo, a: ConvAttrs): ConvGeo
   return g;
 }
 
+/**
+ * 3x3 stride-1 convolution by Winograd F(2x2, 3x3) (kernels/conv_winograd.c): 16 products per
+ * channel pair and 2x2 outputs instead of 36. Scratch: padded input, U, and one row of tiles of
+ * V and M.
+ */
+function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdKernels>>, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, g: ConvGeometry): tf.TensorInfo {
+  const tilesH = Math.ceil(g.outH / 2);
+  const tilesW = Math.ceil(g.outW / 2);
+  const t = Math.ceil(tilesW / 4) * 4;
+  const hp = 2 * tilesH + 2;
+  const wp = 2 * tilesW + 2;
+  const pb = hp - g.inH - g.padTop;
+  const pr = wp - g.inW - g.padLeft;
+  const align = (b: number): number => Math.ceil(b / 16) * 16;
+  const xpBytes = align(4 * g.n * hp * wp * g.inC);
+  const uBytes = align(4 * 16 * g.inC * g.outC);
+  const vBytes = align(4 * 16 * t * g.inC);
+  const mBytes = align(4 * 16 * t * g.outC);
+  const out = be.makeOutput([g.n, g.outH, g.outW, g.outC], 'float32');
+  const base = scratchFor(be, k, xpBytes + uBytes + vBytes + mBytes + 16);
+  const xp = align(base);
+  const u = xp + xpBytes;
+  const v = u + uBytes;
+  const m = v + vBytes;
+  k.pad(offset(be, x), xp, g.n, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr);
+  k.winogradFilter(offset(be, filter), u, g.inC, g.outC);
+  winogradCalls++;
+  calls++;
+  k.winograd(xp, u, bias ? offset(be, bias) : 0, offset(be, out), v, m, g.n, hp, wp, g.inC, g.outH, g.outW, g.outC, relu ? 1 : 0);
+  return out;
+}
+
 /** Runs the convolution; returns null (nothing allocated) when our module is unavailable. */
 function run(be: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, g: ConvGeometry): tf.TensorInfo | null {
   const k = simdKernels(be);
   if (!k) return null;
+  const winogradFits = g.kh === 3 && g.kw === 3 && g.strideH === 1 && g.inC % 4 === 0 && g.padTop <= 2 && g.padLeft <= 2 && g.outH === g.inH + 2 * g.padTop - 2 && g.outW === g.inW + 2 * g.padLeft - 2;
+  if (winogradEnabled && winogradFits) return runWinograd(be, k, x, filter, bias, relu, g);
   const s = g.strideH;
   const pb = Math.max(0, (g.outH - 1) * s + g.kh - g.inH - g.padTop);
   const pr = Math.max(0, (g.outW - 1) * s + g.kw - g.inW - g.padLeft);
