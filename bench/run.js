@@ -85,6 +85,7 @@ function fmt(v, digits = 1) {
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const loadBefore = require('node:os').loadavg()[0];
   const genos = genotypes(16, 2024);
   const script = bundle();
   const rows = [];
@@ -132,7 +133,10 @@ function main() {
   console.log(line(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const row of table) console.log(line(row));
-  console.log(`\nbatch 64, single-path training (SGD Nesterov), forward = eval mode; ${opts.steps} timed steps, best of ${opts.repeat}; ${require('node:os').cpus().length} cores, ${require('node:os').cpus()[0].model}`);
+  const os = require('node:os');
+  const loadAfter = os.loadavg()[0];
+  console.log(`\nbatch 64, single-path training (SGD Nesterov), forward = eval mode; ${opts.steps} timed steps, best of ${opts.repeat}; ${os.cpus().length} cores, ${os.cpus()[0].model}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+  if (Math.max(loadBefore, loadAfter) > os.cpus().length) console.log('bench: the machine was busy: multi-threaded figures (PyTorch 2 threads above all) are unreliable; compare with the 1-thread rows');
 }
 
 main();

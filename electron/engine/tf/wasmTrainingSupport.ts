@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import { registerChannelKernels } from './cpu/channelKernels';
+import { channelKernelPath, registerChannelKernels } from './cpu/channelKernels';
 import { registerFastGradients } from './cpu/registerGradients';
 import { registerSimdConv } from './cpu/convForwardKernel';
 import { registerSharedDataKernels } from './cpu/sharedDataKernels';
@@ -23,7 +23,8 @@ export type WasmTrainingSupport =
       register: () => Promise<void>;
       /**
        * What the CPU path is, for `nas-shrink doctor` and the Environment page, e.g.
-       * "wasm + NAS kernels, SIMD, 2 threads (XNNPACK)". Exact once the backend is initialised.
+       * "wasm SIMD + NAS SIMD kernels (Winograd/direct conv, filter grad, BN), 1 thread".
+       * Exact once the wasm backend is initialised and active.
        */
       detail: () => string;
     }
@@ -74,7 +75,9 @@ async function register(dir: string, threads: number): Promise<void> {
 
 function describe(): string {
   const threads = wasmApi ? wasmThreadsInUse(wasmApi) : 1;
-  return `wasm + NAS kernels, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'} (XNNPACK)${threadNote}`;
+  // 'simd' once the wasm backend is active and our module loaded on its memory.
+  const own = channelKernelPath() === 'simd' ? 'NAS SIMD kernels (Winograd/direct conv, filter grad, BN)' : 'NAS kernels (XNNPACK convs, JS BN loops)';
+  return `wasm ${simd ? 'SIMD' : 'no SIMD'} + ${own}, ${threads} thread${threads === 1 ? '' : 's'}${threads > 1 ? ' (XNNPACK pool)' : ''}${threadNote}`;
 }
 
 export function wasmTrainingSupport(options: WasmTrainingOptions = {}): WasmTrainingSupport {
