@@ -16,9 +16,9 @@ static inline v128_t relu_if(v128_t v, int relu) {
   return relu ? wasm_f32x4_max(v, wasm_f32x4_splat(0.f)) : v;
 }
 
-/* Zero-pads x [N,H,W,C] into xp [N,H+pt+pb,W+pl+pr,C]. */
+/* Zero-pads x [N,H,W,C] into xp [N,H+pt+pb,W+pl+pr,C], applying ReLU to the copy when relu != 0. */
 __attribute__((export_name("nas_pad_nhwc")))
-void nas_pad_nhwc(const float *x, float *xp, int N, int H, int W, int C, int pt, int pb, int pl, int pr) {
+void nas_pad_nhwc(const float *x, float *xp, int N, int H, int W, int C, int pt, int pb, int pl, int pr, int relu) {
   int Hp = H + pt + pb, Wp = W + pl + pr;
   for (int n = 0; n < N; n++) {
     for (int i = 0; i < Hp; i++) {
@@ -32,8 +32,14 @@ void nas_pad_nhwc(const float *x, float *xp, int N, int H, int W, int C, int pt,
       const float *src = x + ((long)n * H + ii) * W * C;
       float *dst = row + pl * C;
       int m = W * C, k = 0;
-      for (; k + 4 <= m; k += 4) wasm_v128_store(dst + k, wasm_v128_load(src + k));
-      for (; k < m; k++) dst[k] = src[k];
+      if (relu) {
+        v128_t z = wasm_f32x4_splat(0.f);
+        for (; k + 4 <= m; k += 4) wasm_v128_store(dst + k, wasm_f32x4_max(wasm_v128_load(src + k), z));
+        for (; k < m; k++) dst[k] = src[k] > 0.f ? src[k] : 0.f;
+      } else {
+        for (; k + 4 <= m; k += 4) wasm_v128_store(dst + k, wasm_v128_load(src + k));
+        for (; k < m; k++) dst[k] = src[k];
+      }
       for (int q = (pl + W) * C; q < Wp * C; q++) row[q] = 0.f;
     }
   }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { nb201Op } from '../space/nb201Ops';
 import { NB201_EDGES, NB201_NODES, type Nb201Genotype } from '../space/nb201Space';
+import { reluFusedConv2d } from '../tf/cpu/convForwardKernel';
 import { batchNorm, bnTrainables, createBn, evalBnAffine, type BnParams } from './batchNorm';
 import type { ParamStore } from './params';
 
@@ -52,7 +53,7 @@ function recordingGradients(): boolean {
 function reluConvBnFolded(unit: ReluConvBn, x: tf.Tensor4D): tf.Tensor4D {
   const { scale, shift } = evalBnAffine(unit.bn);
   const filter = tf.mul(unit.kernel, scale) as tf.Tensor4D;
-  return tf.fused.conv2d({ x: tf.relu(x), filter, strides: unit.stride, pad: symPad(filter.shape[0], unit.stride), bias: shift });
+  return reluFusedConv2d(x, filter, unit.stride, symPad(filter.shape[0], unit.stride), shift);
 }
 
 /** x [N,H,W,inC] -> [N,H/stride,W/stride,outC]. */

@@ -58,7 +58,7 @@ function applies(x: tf.TensorInfo, filter: tf.TensorInfo, a: ConvAttrs): ConvGeo
  * channel pair and 2x2 outputs instead of 36. Scratch: padded input, U, and one row of tiles of
  * V and M.
  */
-function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdKernels>>, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, g: ConvGeometry): tf.TensorInfo {
+function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdKernels>>, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, g: ConvGeometry, reluIn: boolean): tf.TensorInfo {
   const tilesH = Math.ceil(g.outH / 2);
   const tilesW = Math.ceil(g.outW / 2);
   const t = Math.ceil(tilesW / 4) * 4;
@@ -77,7 +77,7 @@ function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdK
   const u = xp + xpBytes;
   const v = u + uBytes;
   const m = v + vBytes;
-  k.pad(offset(be, x), xp, g.n, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr);
+  k.pad(offset(be, x), xp, g.n, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0);
   k.winogradFilter(offset(be, filter), u, g.inC, g.outC);
   winogradCalls++;
   calls++;
@@ -86,11 +86,11 @@ function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdK
 }
 
 /** Runs the convolution; returns null (nothing allocated) when our module is unavailable. */
-function run(be: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, g: ConvGeometry): tf.TensorInfo | null {
+function run(be: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, bias: tf.TensorInfo | null, relu: boolean, g: ConvGeometry, reluIn = false): tf.TensorInfo | null {
   const k = simdKernels(be);
   if (!k) return null;
   const winogradFits = g.kh === 3 && g.kw === 3 && g.strideH === 1 && g.inC % 4 === 0 && g.padTop <= 2 && g.padLeft <= 2 && g.outH === g.inH + 2 * g.padTop - 2 && g.outW === g.inW + 2 * g.padLeft - 2;
-  if (winogradEnabled && winogradFits) return runWinograd(be, k, x, filter, bias, relu, g);
+  if (winogradEnabled && winogradFits) return runWinograd(be, k, x, filter, bias, relu, g, reluIn);
   const s = g.strideH;
   const pb = Math.max(0, (g.outH - 1) * s + g.kh - g.inH - g.padTop);
   const pr = Math.max(0, (g.outW - 1) * s + g.kw - g.inW - g.padLeft);
@@ -98,16 +98,35 @@ function run(be: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, bias:
   const wp = g.inW + g.padLeft + pr;
   const out = be.makeOutput([g.n, g.outH, g.outW, g.outC], 'float32');
   let xp = offset(be, x);
-  if (g.padTop || g.padLeft || pb || pr) {
+  if (reluIn || g.padTop || g.padLeft || pb || pr) {
     // Scratch is taken before reading offsets again: _malloc may grow the memory.
     const scratch = scratchFor(be, k, 4 * g.n * hp * wp * g.inC);
     xp = offset(be, x);
-    k.pad(xp, scratch, g.n, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr);
+    k.pad(xp, scratch, g.n, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0);
     xp = scratch;
   }
   calls++;
   k.conv(xp, offset(be, filter), bias ? offset(be, bias) : 0, offset(be, out), g.n, hp, wp, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, s, relu ? 1 : 0);
   return out;
+}
+
+const RELU_CONV = 'NasReluFusedConv2D';
+
+/**
+ * conv(relu(x), filter) + bias: the pre-activation ReLU is applied while the kernel copies the
+ * input into its padded scratch, so it costs no pass of its own. No gradient (for eval-mode
+ * forwards outside any tape). On other backends, or where the SIMD kernel does not apply, it is
+ * tf.relu then tf.fused.conv2d. The caller disposes the result.
+ */
+export function reluFusedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number, pad: ConvPad, bias: tf.Tensor1D): tf.Tensor4D {
+  if (registered && enabled && tf.getBackend() === 'wasm') {
+    const attrs = { strides, pad, dataFormat: 'NHWC', dilations: 1 } as ConvAttrs;
+    if (applies(x, filter, attrs)) {
+      const out = tf.engine().runKernel(RELU_CONV, { x, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D | null;
+      if (out) return out;
+    }
+  }
+  return tf.tidy(() => tf.fused.conv2d({ x: tf.relu(x), filter, strides, pad, bias }));
 }
 
 /** Installs the overrides (idempotent); call before the wasm backend initialises. */
@@ -117,6 +136,18 @@ export function registerSimdConv(): void {
   const fused = tf.getKernel('FusedConv2D', 'wasm');
   if (!conv || !fused) return;
   registered = true;
+  tf.registerKernel({
+    kernelName: RELU_CONV,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = args.inputs['x'] as tf.TensorInfo;
+      const filter = args.inputs['filter'] as tf.TensorInfo;
+      const g = applies(x, filter, args.attrs as unknown as ConvAttrs);
+      const out = g ? run(args.backend as unknown as WasmBackendLike, x, filter, args.inputs['bias'] as tf.TensorInfo, false, g, true) : null;
+      if (!out) throw new Error(`${RELU_CONV}: the SIMD kernel is not available`);
+      return out;
+    },
+  });
   tf.unregisterKernel('Conv2D', 'wasm');
   tf.registerKernel({
     ...conv,

@@ -18,7 +18,7 @@ export interface SimdKernels {
   reduce(x: number, y: number, rows: number, c: number, out: number, acc: number): void;
   affine2(a: number, b: number, p: number, q: number, s: number, rows: number, c: number, out: number): void;
   filterGrad(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, ho: number, wo: number, co: number, kh: number, kw: number, s: number, pt: number, pl: number): void;
-  pad(x: number, xp: number, n: number, h: number, w: number, c: number, pt: number, pb: number, pl: number, pr: number): void;
+  pad(x: number, xp: number, n: number, h: number, w: number, c: number, pt: number, pb: number, pl: number, pr: number, relu: number): void;
   conv(xp: number, w: number, bias: number, y: number, n: number, hp: number, wp: number, ci: number, ho: number, wo: number, co: number, kh: number, kw: number, s: number, relu: number): void;
   winogradFilter(w: number, u: number, ci: number, co: number): void;
   winograd(xp: number, u: number, bias: number, y: number, v: number, m: number, n: number, hp: number, wp: number, ci: number, ho: number, wo: number, co: number, relu: number): void;
