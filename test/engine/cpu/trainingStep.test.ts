@@ -63,10 +63,12 @@ describe('single-path training step: wasm fast path vs cpu reference', () => {
   // C=8 on 28x28: every convolution takes our SIMD kernels on wasm (Winograd 3x3, direct 1x1 and
   // stride 2, filter gradients), the BN reductions the SIMD module.
   it('C=8 on 28x28 (the SIMD kernels): same losses and updated weights, no leaked tensors', async () => {
-    const ref = await twoSteps('cpu', 8, 28, 8);
-    const got = await twoSteps('wasm', 8, 28, 8);
+    // Batch 2: the pure-JS reference is slow at 28x28, and the kernels' paths depend on the
+    // channel and spatial sizes, not on the batch.
+    const ref = await twoSteps('cpu', 8, 28, 2);
+    const got = await twoSteps('wasm', 8, 28, 2);
     expect(got.leaked).toBe(0);
     got.losses.forEach((loss, i) => expect(Math.abs(loss - (ref.losses[i] as number))).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref.losses[i] as number))));
     for (const [name, values] of ref.weights) expect(relError(got.weights.get(name) as Float32Array, values), name).toBeLessThan(1e-3);
-  });
+  }, 180_000);
 });

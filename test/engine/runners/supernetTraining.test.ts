@@ -144,3 +144,41 @@ describe('supernet runner', () => {
     fresh.dispose();
   });
 });
+
+describe('a diverging run', () => {
+  it('stops with NAN_LOSS naming the step, before the bad update, and keeps the last good checkpoint', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-nan-'));
+    const base = getPreset('nb201-fashion');
+    const config = parseExperimentConfig(
+      {
+        ...base,
+        maxTrainImages: 96,
+        valFraction: 0.2,
+        network: { channels: 2, cellsPerStage: 1 },
+        // A learning rate this large blows the weights up within a few steps.
+        training: { ...base.training, epochs: 3, batchSize: 16, schedule: { kind: 'constant', lr: 1e12 } },
+      },
+      'test',
+    );
+    const ctx = {
+      config,
+      dir,
+      backend: { chosen: 'wasm' as const, tfBackend: 'wasm', gpu: false, attempts: [], devices: [] },
+      emit: () => undefined,
+      cancelled: () => false,
+      takeCommands: () => [],
+    };
+    const before = tf.memory().numTensors;
+    let caught: unknown;
+    try {
+      await runSupernetJob(ctx);
+    } catch (error) {
+      caught = error;
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect((caught as { code?: string }).code).toBe('NAN_LOSS');
+    expect((caught as Error).message).toMatch(/Training diverged: the loss is (NaN|Infinity|-Infinity) at epoch \d+, step \d+/);
+    // The angle reference (saved before training) is on disk and loads.
+    expect(loadCheckpoint(path.join(dir, 'checkpoints', REFERENCE_CHECKPOINT)).meta.epoch).toBe(0);
+  });
+});
