@@ -133,6 +133,19 @@ describe('shared weights of the other spaces', () => {
     net.dispose();
   });
 
+  it('DARTS GM score (keep-weight rows, R=1) runs, is symmetric and leaves the weights alone', async () => {
+    const net = new DartsSupernet({ ...DARTS_TINY_NET, channels: 2, variant: 's5' });
+    const before = net.params.entries().map(([, v]) => Array.from(v.dataSync()));
+    const tensors = tf.memory().numTensors;
+    const res = await gmScore(net, 0, { state: fullState(net.space), repeats: 1, nextBatch: batchFor });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(res.distance).toHaveLength(7);
+    for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) expect(res.distance[i]![j]).toBeCloseTo(res.distance[j]![i]!, 12);
+    expect(res.distance.flat().every((d) => d >= 0 && d <= 2)).toBe(true);
+    net.params.entries().forEach(([name, v], k) => expect(Array.from(v.dataSync()), name).toEqual(before[k]));
+    net.dispose();
+  });
+
   it('MobileNet: stem, first block, other layers, head and classifier; not the split layer', () => {
     const space = createMobilenetSpace({ name: 'mobilenet-tiny', inputChannels: 1, imageSize: 8, stemChannels: 4, stemStride: 1, firstBlockChannels: 4, stages: [{ channels: 6, count: 2, stride: 2 }, { channels: 8, count: 1, stride: 1 }], headChannels: 12, identity: true });
     const net = new MobilenetSupernet(space, { numClasses: 3, seed: 1 });
