@@ -20,6 +20,15 @@ const NB201_STANDALONE = {
   weightDecay: 5e-4,
 } as const;
 
+/** NB201 supernet training (ALGORITHMS.md "Project decisions", preset nb201-fashion). */
+const NB201_SUPERNET_TRAINING = {
+  batchSize: 64,
+  schedule: { kind: 'cosine', lr: 0.025, lrMin: 0.001, granularity: 'step' },
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 5e-4,
+} as const;
+
 const inputs: ExperimentConfigInput[] = [
   {
     name: 'cnn-fashion',
@@ -42,14 +51,7 @@ const inputs: ExperimentConfigInput[] = [
     valFraction: 1 / 6,
     space: { kind: 'nb201' },
     network: { channels: 8, cellsPerStage: 1 },
-    training: {
-      epochs: 5,
-      batchSize: 64,
-      schedule: { kind: 'cosine', lr: 0.025, lrMin: 0.001, granularity: 'step' },
-      momentum: 0.9,
-      nesterov: true,
-      weightDecay: 5e-4,
-    },
+    training: { ...NB201_SUPERNET_TRAINING, epochs: 5 },
     standalone: NB201_STANDALONE,
     sampler: 'uniform',
   },
@@ -64,14 +66,7 @@ const inputs: ExperimentConfigInput[] = [
     valFraction: 1 / 6,
     space: { kind: 'nb201' },
     network: { channels: 8, cellsPerStage: 1 },
-    training: {
-      epochs: 3,
-      batchSize: 64,
-      schedule: { kind: 'cosine', lr: 0.025, lrMin: 0.001, granularity: 'step' },
-      momentum: 0.9,
-      nesterov: true,
-      weightDecay: 5e-4,
-    },
+    training: { ...NB201_SUPERNET_TRAINING, epochs: 3 },
     standalone: NB201_STANDALONE,
     sampler: 'uniform',
     abs: {
