@@ -1,4 +1,5 @@
 /** `nas-shrink list [DIR]` and `nas-shrink show DIR`: experiments on disk, without a job process. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { listExperiments, readEvents, readExperimentRecord } from '../../engine/store/experimentStore';
@@ -39,5 +40,10 @@ export async function showCommand(argv: string[]): Promise<number> {
   if (skipped.length > 0) console.log(`warning: skipped unreadable event lines ${skipped.join(', ')} (a crash while writing?)`);
   if (record.error) console.log(`error: ${record.error.message}${record.error.fix ? ` Fix: ${record.error.fix}` : ''}`);
   if (record.summary) console.log(`summary: ${JSON.stringify(record.summary)}`);
+  // Rankings against ground truth written by `nas-shrink tau`: which metric to trust.
+  for (const name of fs.readdirSync(path.resolve(dir)).filter((n) => /^tau-.*\.json$/.test(n)).sort()) {
+    const tau = JSON.parse(fs.readFileSync(path.join(path.resolve(dir), name), 'utf8')) as { checkpoint: string; truth: string; results: { metric: string; kendallTau: number; n: number }[]; verdict: string };
+    console.log(`ranking at ${tau.checkpoint} vs ${tau.truth}: ${tau.results.map((r) => `${r.metric} ${r.kendallTau.toFixed(3)} (n=${r.n})`).join(', ')}; ${tau.verdict}`);
+  }
   return 0;
 }

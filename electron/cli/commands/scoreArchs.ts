@@ -14,6 +14,7 @@ import { SeededRng } from '../../engine/random/seededRng';
 import { openExperimentSupernet } from '../../engine/runners/experimentSupernet';
 import { initBackend, parseBackendName } from '../../engine/tf/backend';
 import { intOption, UsageError } from '../cliError';
+import { writeJsonAtomic } from '../../engine/store/atomicFile';
 
 export const SCORE_HELP = `Usage: nas-shrink score <experiment-dir> --archs FILE [--metric M] [--checkpoint LABEL]
 
@@ -109,15 +110,21 @@ export async function tauCommand(argv: string[]): Promise<number> {
       results.push({ metric: name, kendallTau: kendallTau(scores, truthChosen), spearmanRho: spearmanRho(scores, truthChosen), n: chosen.length });
       if (!values.json) process.stderr.write(`scored ${name} on ${chosen.length} architectures\n`);
     }
+    const best = [...results].filter((r) => Number.isFinite(r.kendallTau)).sort((a, b) => b.kendallTau - a.kendallTau)[0];
+    const verdict = !best ? 'no metric could be ranked' : best.kendallTau < 0.3 ? `no metric ranks these architectures well (best ${best.metric}, tau ${best.kendallTau.toFixed(2)}): do not trust shrinking on them in this setting` : `trust ${best.metric} (tau ${best.kendallTau.toFixed(2)})`;
+    // Kept beside the experiment, so `nas-shrink show` and the UI can say which metric to trust.
+    const record = { checkpoint: opened.checkpoint, truth: path.resolve(values.truth), computed: new Date().toISOString(), results, verdict };
+    const tauFile = path.join(path.resolve(positionals[0] as string), `tau-${opened.checkpoint}.json`);
+    writeJsonAtomic(tauFile, record);
     if (values.json) {
-      console.log(JSON.stringify({ checkpoint: opened.checkpoint, truth: values.truth, results }, null, 2));
+      console.log(JSON.stringify(record, null, 2));
       return 0;
     }
     console.log(`checkpoint ${opened.checkpoint}, ${rows.length} architectures from ${values.truth}`);
     console.log('metric\tkendall_tau\tspearman_rho\tarchitectures');
     for (const r of results) console.log(`${r.metric}\t${r.kendallTau.toFixed(4)}\t${r.spearmanRho.toFixed(4)}\t${r.n}`);
-    const best = [...results].sort((a, b) => b.kendallTau - a.kendallTau)[0];
-    if (best) console.log(best.kendallTau < 0.3 ? `warning: no metric ranks these architectures well (best ${best.metric}, tau ${best.kendallTau.toFixed(2)}); do not trust shrinking on them in this setting.` : `trust: ${best.metric} (tau ${best.kendallTau.toFixed(2)})`);
+    console.log(best && best.kendallTau >= 0.3 ? verdict : `warning: ${verdict}.`);
+    console.log(`saved ${tauFile}`);
     return 0;
   } finally {
     opened.supernet.dispose();
