@@ -8,6 +8,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/experiments' },
   // Without a jobId: the lists; with one: the lists and that job's live view.
   { path: '/experiments/:jobId?', name: 'experiments', component: () => import('./views/ExperimentsView.vue'), props: true },
+  // An experiment directory opened read-only by its id (folder name).
+  { path: '/experiment/:experimentId', name: 'experiment', component: () => import('./views/ExperimentsView.vue'), props: true },
   { path: '/new', name: 'new', component: () => import('./views/NewExperimentView.vue') },
   { path: '/environment', name: 'environment', component: () => import('./views/EnvironmentView.vue') },
   { path: '/:pathMatch(.*)*', redirect: '/experiments' },

@@ -11,6 +11,8 @@ export function useChart(
   element: Readonly<Ref<HTMLElement | null>>,
   option: Readonly<Ref<ChartOption>>,
   theme: Readonly<Ref<ThemeMode>>,
+  /** `replace`: each new option replaces the last (series or axes that come and go). */
+  options: { replace?: boolean } = {},
 ): { chart: ShallowRef<EChartsType | null> } {
   const chart = shallowRef<EChartsType | null>(null);
   let observer: ResizeObserver | null = null;
@@ -31,7 +33,7 @@ export function useChart(
     }
   });
 
-  watch(option, (next) => chart.value?.setOption(next, { notMerge: false, lazyUpdate: true }));
+  watch(option, (next) => chart.value?.setOption(next, { notMerge: options.replace ?? false, lazyUpdate: true }));
   watch(theme, create);
 
   onBeforeUnmount(() => {

@@ -49,3 +49,14 @@ export function formatAccuracy(accuracy: number | null | undefined): string {
 export function formatRate(imagesPerSec: number): string {
   return imagesPerSec >= 100 ? `${Math.round(imagesPerSec)} img/s` : `${imagesPerSec.toFixed(1)} img/s`;
 }
+
+/** An operator score with 4 significant digits ("0.008273", "12.35"); "—" when unknown. */
+export function formatScore(score: number | null | undefined): string {
+  if (score === null || score === undefined || !Number.isFinite(score)) return '—';
+  return Math.abs(score) >= 1000 || (score !== 0 && Math.abs(score) < 1e-4) ? score.toExponential(3) : score.toPrecision(4);
+}
+
+/** A whole count with thousands separators ("15,625"). */
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}

@@ -11,6 +11,8 @@ import { DownsampledSeries } from './downsampledSeries';
 export type MetricSplit = 'train' | 'val' | 'test';
 export type ProgressEvent = Extract<JobEvent, { type: 'progress' }>;
 export type LogEvent = Extract<JobEvent, { type: 'log' }>;
+export type ShrinkEvent = Extract<JobEvent, { type: 'shrink' }>;
+export type CommandEvent = Extract<JobEvent, { type: 'command' }>;
 
 /** Loss and accuracy against epoch, for one split. */
 export interface SplitSeries {
@@ -29,6 +31,10 @@ export interface JobTimeline {
   /** The last {@link MAX_LOGS} log lines. */
   logs: LogEvent[];
   result: Record<string, unknown> | null;
+  /** ABS shrink steps, in order (small: one per step). */
+  shrinks: ShrinkEvent[];
+  /** The job's answers to operator commands (lock, force-drop, undo), in order. */
+  commands: CommandEvent[];
   /** Highest `seq` applied; -1 before the first event. */
   lastSeq: number;
   /** Bumped whenever an applied batch changed anything. */
@@ -38,7 +44,7 @@ export interface JobTimeline {
 export const MAX_LOGS = 200;
 
 export function createTimeline(): JobTimeline {
-  return { status: null, backend: null, progress: null, metrics: {}, errors: [], logs: [], result: null, lastSeq: -1, revision: 0 };
+  return { status: null, backend: null, progress: null, metrics: {}, errors: [], logs: [], result: null, shrinks: [], commands: [], lastSeq: -1, revision: 0 };
 }
 
 /**
@@ -85,6 +91,12 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
       return;
     case 'result':
       timeline.result = event.summary;
+      return;
+    case 'shrink':
+      timeline.shrinks.push(event);
+      return;
+    case 'command':
+      timeline.commands.push(event);
       return;
   }
 }

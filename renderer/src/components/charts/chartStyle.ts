@@ -13,3 +13,15 @@ export function tooltipStyle(mode: ThemeMode): { backgroundColor: string; border
     ? { backgroundColor: '#262b34', borderColor: '#3a414d', textStyle: { color: '#e5e8ec' } }
     : { backgroundColor: '#ffffff', borderColor: '#d7dbe1', textStyle: { color: '#1a1d22' } };
 }
+
+/** The card background, for exported PNGs (the chart itself is transparent). */
+export function chartBackground(mode: ThemeMode): string {
+  return mode === 'dark' ? '#1b1e24' : '#ffffff';
+}
+
+/** Colours of operator bars and cells: kept, dropped by score, dropped by the user, text. */
+export function operatorColors(mode: ThemeMode): { kept: string; dropped: string; forced: string; text: string; muted: string } {
+  return mode === 'dark'
+    ? { kept: '#6ea8ff', dropped: '#5b6270', forced: '#ff8a80', text: '#e5e8ec', muted: '#9ba4b0' }
+    : { kept: '#2563eb', dropped: '#b8bec8', forced: '#b42318', text: '#1a1d22', muted: '#586170' };
+}
