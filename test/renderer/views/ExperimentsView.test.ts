@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { shallowRef } from 'vue';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
@@ -6,6 +7,10 @@ import ExperimentsView from '../../../renderer/src/views/ExperimentsView.vue';
 import { setApi } from '../../../renderer/src/api';
 import { FakeApi } from '../helpers/fakeApi';
 import { jobSummary } from '../fixtures/jobs';
+import { absDetail } from '../fixtures/abs';
+
+// happy-dom has no 2D canvas: the charts are drawn by a stand-in here (their options are not under test).
+vi.mock('../../../renderer/src/composables/useChart', () => ({ useChart: () => ({ chart: shallowRef(null) }) }));
 
 describe('ExperimentsView (without a selected job)', () => {
   let pinia: Pinia;
@@ -21,6 +26,7 @@ describe('ExperimentsView (without a selected job)', () => {
       history: createMemoryHistory(),
       routes: [
         { path: '/experiments/:jobId?', name: 'experiments', component: ExperimentsView },
+        { path: '/experiment/:experimentId', name: 'experiment', component: ExperimentsView },
         { path: '/new', name: 'new', component: { render: () => null } },
       ],
     });
@@ -54,5 +60,40 @@ describe('ExperimentsView (without a selected job)', () => {
     const rows = wrapper.findAll('[data-testid="experiment-row"]');
     expect(rows.map((row) => row.attributes('data-experiment-id'))).toEqual(['old']);
     expect(rows[0]!.text()).toContain('91.2 %');
+  });
+});
+
+describe('ExperimentsView (an experiment opened read-only)', () => {
+  it('links every experiment row, and opens the selected one through experiments.open with its warnings and ABS tree', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const api = new FakeApi()
+      .on('jobs.list', () => [])
+      .on('experiments.list', () => [{ id: 'abs1', dir: '/ws/abs1', preset: 'nb201-fashion-abs', status: 'finished', created: 0, finalAccuracy: null }])
+      .on('experiments.open', ({ id }) => absDetail({ id, results: null }));
+    setApi(api);
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/experiments/:jobId?', name: 'experiments', component: ExperimentsView, props: true },
+        { path: '/experiment/:experimentId', name: 'experiment', component: ExperimentsView, props: true },
+        { path: '/new', name: 'new', component: { render: () => null } },
+      ],
+    });
+    await router.push('/experiments');
+    const wrapper = mount({ template: '<RouterView />' }, { global: { plugins: [pinia, router] } });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="select-hint"]').text()).toContain('Select');
+    await wrapper.get('[data-testid="experiment-link"]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/experiment/abs1');
+    expect(api.calls.filter((call) => call.channel === 'experiments.open').map((call) => call.request)).toEqual([{ id: 'abs1' }]);
+    const view = wrapper.get('[data-testid="experiment-view"]');
+    expect(view.get('[data-testid="experiment-status"]').text()).toBe('finished');
+    expect(view.get('[data-testid="skipped-lines"]').text()).toContain('1 unreadable event line skipped: the run may have crashed while writing');
+    expect(view.get('[data-testid="space-size"]').attributes('data-size')).toBe('2');
+    expect(view.findAll('[data-testid="op-lock"]')).toHaveLength(0);
+    expect(view.get('[data-testid="results-empty"]').text()).toContain('did not finish');
+    expect(view.get('[data-testid="experiment-config"]').text()).toContain('"method": "abs"');
   });
 });
