@@ -63,11 +63,11 @@ describe('useExperimentDetailStore', () => {
 
   it('keeps the error of a folder that cannot be opened', async () => {
     api.on('experiments.open', () => {
-      throw new ApiError('EXPERIMENT_NOT_FOUND', 'No experiment folder nope.', { fix: 'Pick one from the list.' });
+      throw new ApiError('STORE_IO', 'No experiment folder nope.', { fix: 'Pick one from the list.' });
     });
     const store = useExperimentDetailStore();
     await store.open('nope');
-    expect(store.opened.nope).toMatchObject({ loading: false, detail: null, error: { code: 'EXPERIMENT_NOT_FOUND', fix: 'Pick one from the list.' } });
+    expect(store.opened.nope).toMatchObject({ loading: false, detail: null, error: { code: 'STORE_IO', fix: 'Pick one from the list.' } });
   });
 
   it('sends a command, shows it as sending until the live `command` event answers it, then folds the shrink step', async () => {
@@ -98,12 +98,12 @@ describe('useExperimentDetailStore', () => {
 
   it('keeps a failed jobs.command request as an error on that operator, not as sending', async () => {
     api.on('jobs.command', () => {
-      throw new ApiError('JOB_NOT_RUNNING', 'The job has ended.', { fix: 'Commands only reach running jobs.' });
+      throw new ApiError('UNKNOWN_JOB', 'The job has ended.', { fix: 'Commands only reach running jobs.' });
     });
     const store = useExperimentDetailStore();
     await store.sendCommand('j1', { kind: 'lock', key: 'a:x' });
     expect(store.sent.j1).toEqual({});
-    expect(store.sendErrors.j1?.['a:x']).toMatchObject({ code: 'JOB_NOT_RUNNING', message: 'The job has ended.' });
+    expect(store.sendErrors.j1?.['a:x']).toMatchObject({ code: 'UNKNOWN_JOB', message: 'The job has ended.' });
   });
 
   it('names an experiment by its folder', () => {
