@@ -41,6 +41,24 @@ export function isAbsRun(options: { config?: Record<string, unknown> | null; spa
   return /(^|-)abs($|-)/.test(options.preset ?? '');
 }
 
+/** The size at which the run stops shrinking (config `abs.targetSize`), or null when not given. */
+export function absTargetSize(config: Record<string, unknown> | null | undefined): number | null {
+  const abs = config?.abs;
+  if (!abs || typeof abs !== 'object') return null;
+  const target = (abs as Record<string, unknown>).targetSize;
+  return typeof target === 'number' ? target : null;
+}
+
+/**
+ * Whether a running ABS job can still take operator commands: before its search phase and while
+ * the space is larger than its target (commands are applied at shrink steps only).
+ */
+export function acceptsCommands(timeline: Pick<JobTimeline, 'status' | 'progress'>, sizeApplied: number, targetSize: number | null): boolean {
+  if (timeline.status !== 'running' && timeline.status !== 'queued') return false;
+  if (timeline.progress?.phase === 'search') return false;
+  return targetSize === null || sizeApplied > targetSize;
+}
+
 /** A command sent from this window, and how many answers the job had given when it was sent. */
 export interface SentCommand {
   kind: CommandKind;

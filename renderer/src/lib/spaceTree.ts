@@ -195,9 +195,9 @@ export function operatorActions(node: OperatorNode, edge: EdgeNode): { lock: boo
   const lastOne = edge.remaining <= 1 && node.pending !== 'force-drop';
   return {
     lock: node.state !== 'locked' && node.pending === null,
-    forceDrop: node.pending === null && !lastOne,
+    forceDrop: node.state === 'alive' && node.pending === null && !lastOne,
     undo,
-    forceDropBlocked: node.pending === null && lastOne ? `the last op left on ${edge.label}` : null,
+    forceDropBlocked: node.state === 'alive' && node.pending === null && lastOne ? `the last op left on ${edge.label}` : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpaceTree, choicesFromScores, operatorActions, type SpaceEvent, type SpaceTree } from '../../../renderer/src/lib/spaceTree';
+import { acceptsCommands, absTargetSize } from '../../../renderer/src/lib/absView';
 import { CHOICES, commandEvent, stepOne } from '../fixtures/abs';
 
 const command = (...args: Parameters<typeof commandEvent>): SpaceEvent => ({ type: 'command', command: commandEvent(...args) });
@@ -85,6 +86,11 @@ describe('operatorActions', () => {
     expect(operatorActions(node(after, 'b:y'), edge(after, 'b'))).toMatchObject({ lock: false, forceDrop: false, undo: false });
   });
 
+  it('offers only undo on a lock already applied by a step', () => {
+    const tree = buildSpaceTree(CHOICES, [command(1, 'lock', 'a:x'), step(2)]);
+    expect(operatorActions(node(tree, 'a:x'), edge(tree, 'a'))).toEqual({ lock: false, forceDrop: false, undo: true, forceDropBlocked: null });
+  });
+
   it('does not offer to drop the last operator left on an edge (pending drops counted)', () => {
     const tree = buildSpaceTree(CHOICES, [command(1, 'force-drop', 'b:y')]);
     expect(operatorActions(node(tree, 'b:x'), edge(tree, 'b'))).toEqual({ lock: true, forceDrop: false, undo: false, forceDropBlocked: 'the last op left on edge b' });
@@ -97,5 +103,18 @@ describe('choicesFromScores', () => {
       { id: '1<-0', label: 'edge 1<-0', ops: ['none', 'skip_connect'] },
       { id: '2<-0', label: 'edge 2<-0', ops: ['none'] },
     ]);
+  });
+});
+
+describe('acceptsCommands', () => {
+  const progress = (phase: string) => ({ seq: 1, time: 0, type: 'progress' as const, phase, epoch: 1, epochs: 2, step: 1, steps: 2, imagesPerSec: 1, etaSec: null });
+  it('takes commands while a running job still shrinks, not in its search phase, at its target, or once ended', () => {
+    expect(acceptsCommands({ status: 'running', progress: progress('supernet') }, 15625, 1000)).toBe(true);
+    expect(acceptsCommands({ status: 'running', progress: null }, 15625, null)).toBe(true);
+    expect(acceptsCommands({ status: 'running', progress: progress('search') }, 15625, 1000)).toBe(false);
+    expect(acceptsCommands({ status: 'running', progress: progress('supernet') }, 12, 1000)).toBe(false);
+    expect(acceptsCommands({ status: 'finished', progress: null }, 15625, 1000)).toBe(false);
+    expect(absTargetSize({ abs: { targetSize: 1000 } })).toBe(1000);
+    expect(absTargetSize({ method: 'train' })).toBeNull();
   });
 });
