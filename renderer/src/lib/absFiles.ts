@@ -25,6 +25,7 @@ const stepSchema = z.object({
   metric: z.string(),
   scores: z.record(z.string(), z.number()),
   dropped: z.array(droppedOperatorSchema),
+  keptLocked: z.array(z.string()).optional(),
   sizeBefore: z.number(),
   sizeAfter: z.number(),
 });

@@ -19,6 +19,7 @@ export interface SpaceChoice {
 /** A shrink step as the tree needs it: from a `shrink` event, or from results.json (no `remaining`). */
 export type ShrinkStep = Pick<ShrinkEvent, 'step' | 'epoch' | 'metric' | 'scores' | 'dropped' | 'sizeBefore' | 'sizeAfter'> & {
   remaining?: string[][];
+  keptLocked?: string[];
 };
 
 /** What the tree is folded from, in the order the job emitted it. */
@@ -39,6 +40,8 @@ export interface OperatorNode {
   state: OperatorState;
   /** The shrink step that dropped it. */
   droppedAt: number | null;
+  /** The last step at which its lock kept it (the step would have dropped it otherwise). */
+  keptAt: number | null;
   /** Accepted by the job, takes effect at the next shrink step (or, for a sent command, what it will be). */
   pending: 'lock' | 'force-drop' | null;
   /** Sent from this window, not yet answered. */
@@ -71,6 +74,7 @@ export interface SpaceTree {
 interface Fold {
   scores: Map<string, { score: number; step: number }>;
   dropped: Map<string, { step: number; reason: 'score' | 'user' }>;
+  kept: Map<string, number>;
   locked: Set<string>;
   lockPending: Set<string>;
   forceDrop: Set<string>;
@@ -89,7 +93,7 @@ export function operatorKey(choiceId: string, op: string): string {
  * `choices` gives the edges and their full op lists (space.json); see {@link choicesFromScores}.
  */
 export function buildSpaceTree(choices: readonly SpaceChoice[], events: readonly SpaceEvent[], sent: ReadonlyMap<string, CommandKind> = new Map()): SpaceTree {
-  const fold: Fold = { scores: new Map(), dropped: new Map(), locked: new Set(), lockPending: new Set(), forceDrop: new Set(), acks: new Map(), lastStep: 0, metric: null };
+  const fold: Fold = { scores: new Map(), dropped: new Map(), kept: new Map(), locked: new Set(), lockPending: new Set(), forceDrop: new Set(), acks: new Map(), lastStep: 0, metric: null };
   for (const event of events) {
     if (event.type === 'shrink') applyStep(fold, choices, event.step);
     else applyCommand(fold, event.command);
@@ -109,6 +113,7 @@ export function buildSpaceTree(choices: readonly SpaceChoice[], events: readonly
 function applyStep(fold: Fold, choices: readonly SpaceChoice[], step: ShrinkStep): void {
   for (const [key, score] of Object.entries(step.scores)) fold.scores.set(key, { score, step: step.step });
   for (const drop of step.dropped) fold.dropped.set(drop.key, { step: step.step, reason: drop.reason });
+  for (const key of step.keptLocked ?? []) fold.kept.set(key, step.step);
   if (step.remaining) {
     choices.forEach((choice, c) => {
       const left = step.remaining?.[c];
@@ -167,6 +172,7 @@ function operatorNode(fold: Fold, choiceId: string, op: string, sending: Command
     rank: null,
     state,
     droppedAt: drop?.step ?? null,
+    keptAt: drop ? null : (fold.kept.get(key) ?? null),
     pending,
     sending: drop ? null : sending,
     ack: fold.acks.get(key) ?? null,

@@ -51,7 +51,8 @@ describe('buildSpaceTree', () => {
 
   it('applies a shrink step: drops by score and by the user, keeps locks, clears pending and answers', () => {
     const tree = buildSpaceTree(CHOICES, [command(1, 'lock', 'a:x'), command(2, 'force-drop', 'b:y'), step(3)]);
-    expect(node(tree, 'a:x')).toMatchObject({ state: 'locked', pending: null, ack: null, score: 0.1, scoreStep: 1, rank: 3 });
+    expect(node(tree, 'a:x')).toMatchObject({ state: 'locked', pending: null, ack: null, score: 0.1, scoreStep: 1, rank: 3, keptAt: 1 });
+    expect(node(tree, 'a:y').keptAt).toBeNull();
     expect(node(tree, 'a:y')).toMatchObject({ state: 'alive', rank: 1 });
     expect(node(tree, 'a:z')).toMatchObject({ state: 'dropped', droppedAt: 1, rank: 2 });
     expect(node(tree, 'b:y')).toMatchObject({ state: 'force-dropped', droppedAt: 1, pending: null });
