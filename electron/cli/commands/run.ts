@@ -76,6 +76,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     const summary = readExperimentRecord(final.dir).summary ?? {};
     const acc = summary['testAccuracy'];
     if (typeof acc === 'number') console.error(`test accuracy: ${(acc * 100).toFixed(2)}%`);
+    const best = summary['best'];
+    if (typeof best === 'string') {
+      const val = summary['bestValAccuracy'];
+      console.error(`best architecture: ${best}${typeof val === 'number' ? ` (validation accuracy ${(val * 100).toFixed(2)}%)` : ''}`);
+      console.error(`dropped ${Array.isArray(summary['dropped']) ? summary['dropped'].length : 0} operators; ${String(summary['finalSize'])} architectures left (details: nas-shrink show ${final.dir})`);
+    }
     const speed = summary['imagesPerSec'];
     if (typeof speed === 'number') console.error(`training speed: ${speed.toFixed(0)} img/s on ${String(summary['backend'] ?? '?')}`);
     return 0;
