@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { nasErrorSchema } from '../errors';
+import { splitCertaintySchema, subSupernetTreeSchema } from './splitTree';
 
 export const JOB_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -51,6 +52,8 @@ export const jobEventSchema = z.discriminatedUnion('type', [
     step: z.number().int(),
     loss: z.number(),
     accuracy: z.number(),
+    /** GM-NAS / few-shot: the sub-supernet (tree node id) this metric belongs to; absent for one-network runs. */
+    node: z.number().int().nonnegative().optional(),
   }),
   z.object({ ...base, type: z.literal('error'), error: nasErrorSchema }),
   /** One ABS shrink step: every operator's score, what was dropped and why, the space after it. */
@@ -66,6 +69,27 @@ export const jobEventSchema = z.discriminatedUnion('type', [
     sizeBefore: z.number(),
     sizeAfter: z.number(),
     remaining: z.array(z.array(z.string())),
+  }),
+  /**
+   * One GM-NAS / few-shot split (ALGORITHMS.md B5): node `parentId` split on choice `choiceId`
+   * into `childIds` (one per group). `candidates` holds every edge scored for this decision
+   * (choice id -> the rule's score), empty for exhaustive or predefined splits. `tree` is the
+   * whole tree after the split.
+   */
+  z.object({
+    ...base,
+    type: z.literal('split'),
+    parentId: z.number().int().nonnegative(),
+    childIds: z.array(z.number().int().nonnegative()),
+    epoch: z.number(),
+    choiceId: z.string(),
+    /** 'gm' (gradient matching), 'exhaustive' (few-shot), 'random' or 'predefined'. */
+    rule: z.string(),
+    groups: z.array(z.array(z.string())),
+    distance: z.array(z.array(z.number())).nullable(),
+    certainty: splitCertaintySchema.nullable(),
+    candidates: z.record(z.string(), z.number()),
+    tree: subSupernetTreeSchema,
   }),
   /** A user command (lock, force-drop, undo) as the job received and applied it. */
   z.object({ ...base, type: z.literal('command'), command: operatorCommandSchema, accepted: z.boolean(), message: z.string() }),
