@@ -21,7 +21,7 @@ function electronInstaller() {
 
 function main() {
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-    console.log('nas-shrink: ELECTRON_SKIP_BINARY_DOWNLOAD is set; the desktop app needs `npx install-electron` later (CLI and `serve` work without it).');
+    console.log('nas-shrink: ELECTRON_SKIP_BINARY_DOWNLOAD is set; the desktop app needs `node node_modules/electron/install.js` later (CLI and `serve` work without it).');
     return;
   }
   const installer = electronInstaller();
