@@ -21,6 +21,13 @@ import type { SubSupernetTreeDto } from '../../../shared/model/splitTree';
 import { jobEventSchema } from '../../../shared/model/job';
 import type { JobEvent, JobEventInput } from '../../../shared/model/job';
 import { setUpBackends } from '../cpu/helpers';
+import { ExperimentStore } from '../../../electron/engine/store/experimentStore';
+import { scoreGmArchitectures } from '../../../electron/engine/runners/gmScoring';
+import { pickByTruth } from '../../../electron/engine/runners/gmSearch';
+import { loadExperimentData } from '../../../electron/engine/runners/experimentData';
+import { createMetric } from '../../../electron/engine/metrics/registry';
+import { restoreSupernetWeights } from '../../../electron/engine/runners/supernetCheckpoint';
+import { NB201_SPACE } from '../../../electron/engine/space/nb201SearchSpace';
 
 const trace = vi.hoisted(() => ({ lastPaths: [] as readonly (readonly string[])[] }));
 vi.mock('../../../electron/engine/runners/supernetTrainStep', async (importOriginal) => {
@@ -68,6 +75,7 @@ interface Run {
 
 async function run(config: ExperimentConfig): Promise<Run> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-gm-'));
+  ExperimentStore.create(dir, { id: path.basename(dir), preset: config.name, created: Date.now(), status: 'running', config: config as unknown as Record<string, unknown>, backend: 'wasm', versions: {}, error: null, summary: null });
   const events: JobEvent[] = [];
   const steps: Run['steps'] = [];
   let seq = 0;
@@ -189,6 +197,60 @@ describe('GM+RSPS runner (tiny)', { timeout: 240_000 }, () => {
     expect(leafBests).toContain(pick.architecture);
     expect(pick.rounds.map((x) => x.kept.length)).toEqual([2, 1]);
     expect(r.summary['best']).toBe(pick.architecture);
+    expect(r.tensorsAfter).toBe(r.tensorsBefore);
+  });
+});
+
+describe('the ranking of a GM experiment (nas-shrink score / tau)', { timeout: 240_000 }, () => {
+  it('scores an architecture with the final weights of the leaf whose space contains it', async () => {
+    const r = await run(tinyConfig('nb201-fashion-gm', { archsPerLeaf: 1 }));
+    const leaves = r.results.tree.nodes.filter((n) => n.status === 'done');
+    const archOf = (id: number): string => (r.results['nodes'] as { id: number; candidates: { architecture: string }[] }[]).find((n) => n.id === id)!.candidates[0]!.architecture;
+    const [a, b] = [leaves[0]!, leaves[3]!];
+    const got = await scoreGmArchitectures(r.dir, [archOf(a.id), archOf(b.id)], 'accuracy-rebn');
+    expect(got.leaves).toEqual([a.id, b.id]);
+    // The same metric with each leaf's weights loaded by hand; the other leaf's weights give another value.
+    const config = tinyConfig('nb201-fashion-gm');
+    const data = await loadExperimentData(config, () => undefined);
+    const net = new Nb201Supernet({ channels: 2, cellsPerStage: 1, inputChannels: 1, numClasses: 10, seed: 0 });
+    const scoreWith = async (leaf: number, arch: string, state: typeof a.state): Promise<number> => {
+      restoreSupernetWeights(net.params, arrays(r.dir, nodeCheckpoint(leaf, 'last')));
+      return (await createMetric('accuracy-rebn').scoreArchitectures({ supernet: net, data, state }, [NB201_SPACE.parse(arch)])).scores[0]!;
+    };
+    expect(got.scores[0]).toBe(await scoreWith(a.id, archOf(a.id), a.state));
+    expect(got.scores[1]).toBe(await scoreWith(b.id, archOf(b.id), b.state));
+    net.dispose();
+    await expect(scoreGmArchitectures(r.dir, [archOf(a.id)], 'angle')).rejects.toThrow(/ranks architectures by accuracy-rebn or accuracy in their leaf sub-supernet, not by angle/);
+  });
+
+  it('the final pick by a ground-truth table takes the candidate with the highest table value', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-gm-truth-'));
+    const file = path.join(dir, 'truth.csv');
+    // They differ on a live edge (3<-0), so they are three different networks.
+    const archs = ['|skip_connect~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|', '|skip_connect~0|+|none~0|none~1|+|nor_conv_1x1~0|none~1|none~2|', '|skip_connect~0|+|none~0|none~1|+|avg_pool_3x3~0|none~1|none~2|'];
+    fs.writeFileSync(file, `architecture,testAccuracy\n${archs[0]},0.71\n${archs[1]},0.83\n`);
+    // Supernet fitness ranks them the other way; the table decides, and the third (not in the table) is skipped.
+    const candidates = [{ node: 3, architecture: archs[0]!, fitness: 0.9 }, { node: 4, architecture: archs[1]!, fitness: 0.5 }, { node: 5, architecture: archs[2]!, fitness: 0.95 }];
+    expect(pickByTruth(NB201_SPACE, candidates, file)).toEqual({ architecture: archs[1], node: 4, by: 'truth', truthValues: { [archs[0]!]: 0.71, [archs[1]!]: 0.83 } });
+    expect(() => pickByTruth(NB201_SPACE, [candidates[2]!], file)).toThrow(/None of the 1 leaf candidates is in the ground-truth table/);
+  });
+});
+
+describe('ABS + GM (tiny)', { timeout: 240_000 }, () => {
+  it("starts the root from an ABS experiment's shrunk space and samples only inside it", async () => {
+    const absDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-abs-'));
+    const remaining = [['nor_conv_3x3', 'skip_connect'], ['nor_conv_1x1'], ['nor_conv_3x3', 'nor_conv_1x1'], ['skip_connect'], ['nor_conv_3x3'], ['avg_pool_3x3', 'nor_conv_3x3']];
+    fs.writeFileSync(path.join(absDir, 'space.json'), JSON.stringify({ space: 'nb201', state: { remaining, locked: [], forceDropped: [] } }));
+    const r = await run(tinyConfig('nb201-fashion-oneshot', { fromAbs: absDir, archsPerLeaf: 8 }, 1));
+    expect(r.results.tree.nodes).toHaveLength(1);
+    expect(r.results.tree.nodes[0]!.state.remaining).toEqual(remaining);
+    expect((r.results['rootSpace'] as { source: string; size: number })).toMatchObject({ source: path.join(absDir, 'space.json'), size: 8 });
+    expect(r.steps.length).toBeGreaterThan(0);
+    for (const s of r.steps) for (const p of s.paths) p.forEach((op, c) => expect(remaining[c]).toContain(op));
+    const nodes = r.results['nodes'] as { candidates: { architecture: string }[] }[];
+    // All 8 architectures of the shrunk space were searched; one leaf, so it is the pick.
+    expect(new Set(nodes[0]!.candidates.map((c) => c.architecture)).size).toBe(8);
+    expect((r.results['finalPick'] as { by: string; architecture: string })).toEqual({ by: 'single', node: 0, architecture: nodes[0]!.candidates[0]!.architecture });
     expect(r.tensorsAfter).toBe(r.tensorsBefore);
   });
 });
