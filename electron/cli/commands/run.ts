@@ -21,7 +21,7 @@ validated before anything runs.
 Options:
   --out DIR               experiment directory (default: ./experiments/<date>-<preset>-<id>)
   --data DIR              dataset folder (default: the bundled Fashion-MNIST sample)
-  --epochs N              training epochs (default: the preset's)
+  --epochs N              training epochs (default: the preset's); GM presets: the whole run, split epochs scaled
   --seed N                random seed (default: the preset's)
   --max-train-images N    use at most N training images (quick trials)
   --backend NAME          auto (default), tfjs-node-gpu, tfjs-node, wasm or cpu
