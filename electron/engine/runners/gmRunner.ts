@@ -151,7 +151,14 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
         if (!final) {
           await trainer.checkpoint(nodeCheckpoint(node.id, 'split'), { node: node.id, state: node.state });
           emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: deciding its split (${gm.rule}${gm.rule === 'gm' || gm.rule === 'predefined' ? `, R=${gm.repeats}, ${gm.gmMode}` : ''})` });
-          const d = await decideSplit({ net: trainer.net, node, data, gm, batchSize: config.training.batchSize, seed: nodeSeed(config.seed, node.id) + 17, cancelled: ctx.cancelled });
+          let d: SplitDecision;
+          try {
+            d = await decideSplit({ net: trainer.net, node, data, gm, batchSize: config.training.batchSize, seed: nodeSeed(config.seed, node.id) + 17, cancelled: ctx.cancelled });
+          } catch (error) {
+            // A cancel during the GM score ends the run like a cancel between epochs, not as a failure.
+            if (error instanceof NasError && error.code === 'JOB_CANCELLED' && ctx.cancelled()) break;
+            throw error;
+          }
           tree = splitNode(tree, space, node.id, { choiceIndex: d.choiceIndex, groups: d.groups, distance: d.distance, certainty: d.certainty, epoch: to });
           const childIds = tree.nodes.filter((n) => n.parentId === node.id).map((n) => n.id);
           const choiceId = space.choices[d.choiceIndex]?.id ?? String(d.choiceIndex);

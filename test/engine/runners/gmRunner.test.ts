@@ -274,6 +274,30 @@ describe('few-shot runner (tiny)', { timeout: 240_000 }, () => {
   }, 240_000);
 });
 
+describe('cancel during a split decision (tiny)', { timeout: 240_000 }, () => {
+  it('stops cleanly: completed false, the tree kept as it was, no tensor left', async () => {
+    const config = tinyConfig('nb201-fashion-gm', { repeats: 5 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-gm-cancel-'));
+    let cancel = false;
+    const tensors = tf.memory().numTensors;
+    const summary = await runGmJob({
+      config,
+      dir,
+      backend: { chosen: 'wasm', tfBackend: 'wasm', gpu: false, attempts: [], devices: [] },
+      emit: (e: JobEventInput) => {
+        if (e.type === 'log' && e.message.includes('deciding its split')) cancel = true;
+      },
+      cancelled: () => cancel,
+      takeCommands: () => [],
+    });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(summary).toMatchObject({ completed: false, best: null, nodeEpochs: 1 });
+    const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as { tree: SubSupernetTreeDto; finalPick: unknown };
+    expect(results.tree.nodes.map((n) => n.status)).toEqual(['training']);
+    expect(results.finalPick).toBeNull();
+  }, 240_000);
+});
+
 describe('GM config checks', () => {
   const base = getPreset('nb201-fashion-gm');
   const bad = (change: Record<string, unknown>): string => {
