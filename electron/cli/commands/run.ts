@@ -21,7 +21,7 @@ validated before anything runs.
 Options:
   --out DIR               experiment directory (default: ./experiments/<date>-<preset>-<id>)
   --data DIR              dataset folder (default: the bundled Fashion-MNIST sample)
-  --epochs N              training epochs (default: the preset's)
+  --epochs N              training epochs (default: the preset's); GM presets: the whole run, split epochs scaled
   --seed N                random seed (default: the preset's)
   --max-train-images N    use at most N training images (quick trials)
   --backend NAME          auto (default), tfjs-node-gpu, tfjs-node, wasm or cpu
@@ -80,7 +80,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (typeof best === 'string') {
       const val = summary['bestValAccuracy'];
       console.error(`best architecture: ${best}${typeof val === 'number' ? ` (validation accuracy ${(val * 100).toFixed(2)}%)` : ''}`);
-      console.error(`dropped ${Array.isArray(summary['dropped']) ? summary['dropped'].length : 0} operators; ${String(summary['finalSize'])} architectures left (details: nas-shrink show ${final.dir})`);
+      if (Array.isArray(summary['dropped'])) console.error(`dropped ${summary['dropped'].length} operators; ${String(summary['finalSize'])} architectures left (details: nas-shrink show ${final.dir})`);
+      if (typeof summary['leaves'] === 'number') console.error(`${summary['leaves']} leaf sub-supernet(s), ${String(summary['nodeEpochs'])} supernet node-epochs; picked by ${String(summary['pickedBy'])} (details: nas-shrink show ${final.dir})`);
     }
     const speed = summary['imagesPerSec'];
     if (typeof speed === 'number') console.error(`training speed: ${speed.toFixed(0)} img/s on ${String(summary['backend'] ?? '?')}`);

@@ -12,6 +12,8 @@ import { fullState, stateSize } from '../space/spaceState';
 import { shrinkPolicySchema } from '../shrink/shrinkPolicy';
 import { strategyConfigSchema } from '../search/searchConfig';
 import { metricNames } from '../metrics/registry';
+import { gmConfigSchema } from '../split/gmConfig';
+import { splitEpochs } from '../split/splitSchedule';
 
 const path = z.string().min(1);
 
@@ -69,7 +71,7 @@ export const groundTruthConfigSchema = z.strictObject({
   sampleSeed: z.number().int().min(0).default(0),
 });
 
-export const METHODS = ['cnn', 'supernet', 'standalone', 'abs', 'ground-truth'] as const;
+export const METHODS = ['cnn', 'supernet', 'standalone', 'abs', 'ground-truth', 'gm'] as const;
 export type Method = (typeof METHODS)[number];
 
 export const experimentConfigSchema = z
@@ -104,6 +106,8 @@ export const experimentConfigSchema = z
     abs: absConfigSchema.optional(),
     /** Stand-alone training of a set of architectures (method ground-truth). */
     groundTruth: groundTruthConfigSchema.optional(),
+    /** GM-NAS, few-shot NAS or the one-shot baseline (method gm; split/gmConfig.ts). */
+    gm: gmConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     if (config.method === 'standalone' && !config.architecture) {
@@ -121,6 +125,20 @@ export const experimentConfigSchema = z
     }
     if (config.method === 'abs' && !config.abs) {
       ctx.addIssue({ code: 'custom', path: ['abs'], message: 'method abs needs an abs section (metric, policy, targetSize)' });
+    }
+    if (config.method === 'gm') {
+      if (!config.gm) ctx.addIssue({ code: 'custom', path: ['gm'], message: 'method gm needs a gm section (setting, rule, repeats, ...)' });
+      else {
+        try {
+          splitEpochs(config.gm.setting, config.training.epochs);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', path: ['training', 'epochs'], message: (error as Error).message });
+        }
+        if (config.gm.initialState && config.gm.fromAbs) ctx.addIssue({ code: 'custom', path: ['gm', 'fromAbs'], message: 'give either gm.initialState or gm.fromAbs, not both' });
+        if (config.gm.setting !== 'nb201-oneshot' && !config.gm.finalPick.truth && !config.standalone) {
+          ctx.addIssue({ code: 'custom', path: ['standalone'], message: 'the final pick by successive halving needs a standalone recipe (or give gm.finalPick.truth)' });
+        }
+      }
     }
     if (config.abs) {
       let size: number | null = null;

@@ -7,6 +7,7 @@ import type { Method } from '../config/experimentConfig';
 import { runAbsJob } from '../runners/absRunner';
 import { runStandaloneJob } from '../runners/standaloneRunner';
 import { runGroundTruthJob } from '../runners/groundTruthRunner';
+import { runGmJob } from '../runners/gmRunner';
 import { runSupernetJob } from '../runners/supernetRunner';
 import { runCnnJob } from '../train/cnn/cnnRunner';
 import type { JobRunner } from './jobContext';
@@ -17,6 +18,7 @@ const runners = new Map<Method, JobRunner>([
   ['standalone', runStandaloneJob],
   ['abs', runAbsJob],
   ['ground-truth', runGroundTruthJob],
+  ['gm', runGmJob],
 ]);
 
 export function runnerFor(method: Method): JobRunner {

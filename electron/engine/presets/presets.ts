@@ -97,6 +97,56 @@ inputs.push({
   groundTruth: { count: 30, sampleSeed: 0 },
 });
 
+/**
+ * GM-NAS, few-shot NAS and the one-shot baseline (method gm, ADR 0007): the same supernet recipe,
+ * data and search budget; they differ only in the split schedule. Budget = the sum over
+ * sub-supernets of the epochs each trains (node-epochs): GM 1 + 2x1 + 4x1 = 7, few-shot 2 + 5x1 =
+ * 7, one-shot 7. Search: 100 RSPS evaluations in all (4x25, 5x20, 1x100).
+ */
+const NB201_GM_BASE = {
+  seed: 0,
+  dataset: { kind: 'bundled' },
+  valFraction: 1 / 6,
+  space: { kind: 'nb201' },
+  network: { channels: 8, cellsPerStage: 1 },
+  standalone: NB201_STANDALONE,
+  sampler: 'uniform',
+} as const;
+const GM_SEARCH = { searchValImages: 1000, finalPick: { halvingEpochs: 1, halvingTrainImages: 2000 } } as const;
+
+inputs.push(
+  {
+    ...NB201_GM_BASE,
+    name: 'nb201-fashion-gm',
+    title: 'GM-NAS (GM+RSPS) on NB201 with Fashion-MNIST',
+    description:
+      'GM-NAS with random single-path training: trains the NB201 supernet, splits it at epochs 1 and 2 of 3 (GM+RSPS splits at 20 and 40 of 90, scaled by --epochs) on the edge whose operators disagree most on the shared weights (gradient matching over R=10 batches; the paper uses 100, too slow on a CPU), into 4 sub-supernets; the final split restarts them. Each leaf is searched by RSPS (25 random architectures, validation accuracy after BN recalibration); successive halving with short stand-alone training picks among the 4. Budget: 7 supernet node-epochs (1 + 2x1 + 4x1), the same as nb201-fashion-fewshot and nb201-fashion-oneshot.',
+    method: 'gm',
+    training: { ...NB201_SUPERNET_TRAINING, epochs: 3 },
+    gm: { setting: 'nb201-gm-rsps', rule: 'gm', edgeRule: 'max-cross', repeats: 10, gmMode: 'rsps', bootstrap: 200, archsPerLeaf: 25, ...GM_SEARCH },
+  },
+  {
+    ...NB201_GM_BASE,
+    name: 'nb201-fashion-fewshot',
+    title: 'Few-shot NAS on NB201 with Fashion-MNIST',
+    description:
+      'Few-shot NAS: trains the one-shot NB201 supernet for 2 of 3 epochs (600 of 900 in the paper, scaled by --epochs), then splits edge 1<-0 exhaustively into 5 sub-supernets (one per operator) that inherit its weights and train 1 epoch each with a new cosine. Each leaf is searched by RSPS (20 random architectures); successive halving picks among the 5. Budget: 7 supernet node-epochs (2 + 5x1), the same as nb201-fashion-gm and nb201-fashion-oneshot.',
+    method: 'gm',
+    training: { ...NB201_SUPERNET_TRAINING, epochs: 3 },
+    gm: { setting: 'nb201-fewshot', rule: 'exhaustive', predefinedEdges: [0], archsPerLeaf: 20, ...GM_SEARCH },
+  },
+  {
+    ...NB201_GM_BASE,
+    name: 'nb201-fashion-oneshot',
+    title: 'One-shot baseline (RSPS) on NB201 with Fashion-MNIST',
+    description:
+      'The one-shot baseline of nb201-fashion-gm and nb201-fashion-fewshot: one NB201 supernet trained by uniform single-path sampling for 7 epochs (their budget of 7 supernet node-epochs), never split, then RSPS search over 100 random architectures (validation accuracy after BN recalibration).',
+    method: 'gm',
+    training: { ...NB201_SUPERNET_TRAINING, epochs: 7 },
+    gm: { setting: 'nb201-oneshot', archsPerLeaf: 100, ...GM_SEARCH },
+  },
+);
+
 const presets: PresetDefinition[] = inputs.map((p) => parseExperimentConfig(p, `preset ${p.name}`));
 
 export function listPresets(): readonly PresetDefinition[] {

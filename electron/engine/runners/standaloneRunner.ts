@@ -36,14 +36,27 @@ export interface StandaloneResult {
   imagesPerSec: number;
 }
 
+export interface StandaloneOptions {
+  /** Epochs instead of the recipe's (GM-NAS successive halving trains short). */
+  readonly epochs?: number;
+  /**
+   * `test` (default): the test set, reported as `test` metrics. `val`: the validation indices of
+   * `data` (a selection, e.g. successive halving, must not look at the test set).
+   */
+  readonly evaluate?: 'test' | 'val';
+}
+
 /**
  * Trains `archText` from scratch with `config.standalone` on every training image of `data` and
- * evaluates it on the test set after each epoch (reported as `test` metric events).
+ * evaluates it after each epoch (reported as `test` or `val` metric events); `testAccuracy` and
+ * `testLoss` of the result are of the evaluated split.
  */
-export async function trainStandalone(ctx: JobContext, config: ExperimentConfig, archText: string, data: ExperimentData, phase = 'stand-alone'): Promise<StandaloneResult> {
+export async function trainStandalone(ctx: JobContext, config: ExperimentConfig, archText: string, data: ExperimentData, phase = 'stand-alone', options: StandaloneOptions = {}): Promise<StandaloneResult> {
   const space = createSearchSpace(config.space);
-  const recipe = config.standalone;
-  if (!recipe) throw new NasError('INVALID_CONFIG', `Preset ${config.name} has no stand-alone recipe.`, { fix: 'Use a preset with a `standalone` section, e.g. nb201-fashion.' });
+  const base = config.standalone;
+  if (!base) throw new NasError('INVALID_CONFIG', `Preset ${config.name} has no stand-alone recipe.`, { fix: 'Use a preset with a `standalone` section, e.g. nb201-fashion.' });
+  const recipe = options.epochs === undefined ? base : { ...base, epochs: options.epochs };
+  const onVal = options.evaluate === 'val';
   const arch = space.parse(archText);
   const dataRng = new SeededRng(config.seed).fork();
   const input = { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed };
@@ -89,8 +102,8 @@ export async function trainStandalone(ctx: JobContext, config: ExperimentConfig,
         await yieldToEventLoop();
         if (ctx.cancelled()) break;
       }
-      test = evaluateSubset(forward, data.test, data.normalize, 256);
-      ctx.emit({ type: 'metric', split: 'test', epoch: epoch + 1, step: globalStep, loss: test.loss, accuracy: test.accuracy });
+      test = onVal ? evaluateSubset(forward, data.train, data.normalize, 256, data.valIndices) : evaluateSubset(forward, data.test, data.normalize, 256);
+      ctx.emit({ type: 'metric', split: onVal ? 'val' : 'test', epoch: epoch + 1, step: globalStep, loss: test.loss, accuracy: test.accuracy });
     }
     const seconds = (Date.now() - started) / 1000;
     return {

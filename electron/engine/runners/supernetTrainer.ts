@@ -21,7 +21,7 @@ import { createSupernet } from '../supernet/createSupernet';
 import type { Supernet } from '../supernet/supernet';
 import { assertFiniteLoss } from '../train/finiteGuard';
 import { createSchedule } from '../train/schedules';
-import type { LrSchedule } from '../train/schedules';
+import type { LrSchedule, ScheduleHorizon } from '../train/schedules';
 import { SgdNesterov } from '../train/sgdNesterov';
 import { evaluateSubset } from './evaluateSubset';
 import type { ExperimentData } from './experimentData';
@@ -31,6 +31,18 @@ import { supernetTrainStep } from './supernetTrainStep';
 const METRIC_EVERY = 10;
 const VAL_ARCHS = 5;
 const CALIBRATION_IMAGES = 512;
+
+/** What a GM-NAS / few-shot sub-supernet changes about the trainer; defaults give the one-network trainer. */
+export interface SupernetTrainerOptions {
+  /** The tree node this trainer trains: tagged on metric events (`node`) and in the progress phase. */
+  readonly node?: number;
+  /** The LR schedule's horizon (B5 restarts: a new cosine from the split epoch); default {epochs: totalEpochs}. */
+  readonly horizon?: ScheduleHorizon;
+  /** The epoch training starts at (a child starts at its parent's split epoch). */
+  readonly startEpoch?: number;
+  /** Seed of the data order, sampler and evaluation draws; default config.seed. */
+  readonly seed?: number;
+}
 
 export class SupernetTrainer {
   readonly net: Supernet;
@@ -56,15 +68,17 @@ export class SupernetTrainer {
     readonly data: ExperimentData,
     private readonly ctx: JobContext,
     readonly totalEpochs: number,
+    private readonly options: SupernetTrainerOptions = {},
   ) {
     const recipe = config.training;
-    const rng = new SeededRng(config.seed);
+    const rng = new SeededRng(options.seed ?? config.seed);
+    this.epoch = options.startEpoch ?? 0;
     this.dataRng = rng.fork();
     this.sampler = createSampler(space, config.sampler, rng.fork());
     this.evalRng = rng.fork();
     this.net = createSupernet(space, config.network, { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
     this.optimizer = new SgdNesterov({ momentum: recipe.momentum, weightDecay: recipe.weightDecay, decayed: this.net.params.decayed });
-    this.schedule = createSchedule(recipe.schedule, { epochs: totalEpochs });
+    this.schedule = createSchedule(recipe.schedule, options.horizon ?? { epochs: totalEpochs });
     this.stepsPerEpoch = batchCount(data.trainIndices.length, recipe.batchSize, true);
   }
 
@@ -92,8 +106,13 @@ export class SupernetTrainer {
     this.lastCheckpoint = label;
   }
 
+  /** `{ node }` for metric events of a sub-supernet, nothing otherwise. */
+  private get nodeTag(): { node?: number } {
+    return this.options.node === undefined ? {} : { node: this.options.node };
+  }
+
   /** Trains one epoch on paths sampled inside `state`; returns early when cancelled. */
-  async trainEpoch(state: SpaceState, phase = 'supernet'): Promise<void> {
+  async trainEpoch(state: SpaceState, phase = this.options.node === undefined ? 'supernet' : `sub-supernet ${this.options.node}`): Promise<void> {
     const recipe = this.config.training;
     const { data, ctx } = this;
     const steps = this.stepsPerEpoch;
@@ -120,7 +139,7 @@ export class SupernetTrainer {
       const remaining = ((this.totalEpochs - epoch - 1) * steps + (steps - step)) * recipe.batchSize;
       ctx.emit({ type: 'progress', phase, epoch: epoch + 1, epochs: this.totalEpochs, step, steps, imagesPerSec: rate, etaSec: remaining / Math.max(rate, 1e-3) });
       if (step % METRIC_EVERY === 0 || step === steps) {
-        ctx.emit({ type: 'metric', split: 'train', epoch: epoch + step / steps, step: this.globalStep, loss: lossSum / seen, accuracy: correct / seen });
+        ctx.emit({ type: 'metric', split: 'train', epoch: epoch + step / steps, step: this.globalStep, loss: lossSum / seen, accuracy: correct / seen, ...this.nodeTag });
         lossSum = 0;
         correct = 0;
         seen = 0;
@@ -166,7 +185,7 @@ export class SupernetTrainer {
       }
       tf.dispose(calibration);
     }
-    this.ctx.emit({ type: 'metric', split: 'val', epoch: this.epoch, step: this.globalStep, loss, accuracy });
+    this.ctx.emit({ type: 'metric', split: 'val', epoch: this.epoch, step: this.globalStep, loss, accuracy, ...this.nodeTag });
     return accuracy;
   }
 

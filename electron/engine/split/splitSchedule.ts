@@ -10,7 +10,7 @@
  */
 import { NasError } from '../../../shared/errors';
 
-export type SplitSetting = 'nb201-gm-darts' | 'nb201-gm-rsps' | 'darts-gm' | 'darts-fewshot' | 'proxyless-gm';
+export type SplitSetting = 'nb201-gm-darts' | 'nb201-gm-rsps' | 'nb201-fewshot' | 'nb201-oneshot' | 'darts-gm' | 'darts-fewshot' | 'proxyless-gm';
 
 export interface SplitSettingSpec {
   /** Split epochs at the reference budget. */
@@ -32,6 +32,10 @@ export interface SplitSettingSpec {
 export const SPLIT_SETTINGS: Readonly<Record<SplitSetting, SplitSettingSpec>> = {
   'nb201-gm-darts': { splits: [15, 30], total: 60, branching: [2, 2], finalChildren: 'full' },
   'nb201-gm-rsps': { splits: [20, 40], total: 90, branching: [2, 2], finalChildren: 'full' },
+  // Few-shot NB201 (B1): 600 one-shot epochs, then 300 per sub-supernet with weight transfer.
+  'nb201-fewshot': { splits: [600], total: 900, branching: ['exhaustive'], finalChildren: 'transfer' },
+  // The one-shot baseline: one supernet, never split.
+  'nb201-oneshot': { splits: [], total: 1, branching: [], finalChildren: 'none' },
   'darts-gm': { splits: [2, 4, 6], total: 21, branching: [2, 2, 2], finalChildren: 'remaining' },
   'darts-fewshot': { splits: [0], total: 20, branching: ['exhaustive'], finalChildren: 'transfer' },
   'proxyless-gm': { splits: [40, 80], total: 120, branching: [2, 3], finalChildren: 'none' },
@@ -93,4 +97,25 @@ export function childInheritance(setting: SplitSetting, splitIndex: number, epoc
     case 'transfer':
       return { weights: 'parent', alpha: 'fresh', weightOptimizer: 'fresh', archOptimizer: 'fresh', lrSchedule: { kind: 'restart', cosineEpochs: left, trainEpochs: left } };
   }
+}
+
+/**
+ * The run's supernet-epoch budget: the sum over every sub-supernet (tree node) of the epochs it
+ * trains, which is what the CPU pays for (ADR 0007). `opsOnSplitEdge` gives the children of an
+ * exhaustive split (5 for a full NB201 edge). E.g. nb201-gm-rsps at 3 epochs: 1 + 2*1 + 4*1 = 7;
+ * nb201-fewshot at 3 epochs: 2 + 5*1 = 7; nb201-oneshot at 7 epochs: 7.
+ */
+export function nodeEpochBudget(setting: SplitSetting, epochs: number, opsOnSplitEdge = 5): number {
+  const spec = SPLIT_SETTINGS[setting];
+  const at = splitEpochs(setting, epochs);
+  let nodes = 1;
+  let total = 0;
+  let from = 0;
+  at.forEach((s, i) => {
+    total += nodes * (s - from);
+    const b = spec.branching[i] ?? 2;
+    nodes *= b === 'exhaustive' ? opsOnSplitEdge : b;
+    from = s;
+  });
+  return total + nodes * (epochs - from);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NB201_SPACE } from '../../../electron/engine/space/nb201SearchSpace';
 import { fullState, stateSize } from '../../../electron/engine/space/spaceState';
 import { createTree, children, exhaustiveSplit, getNode, leaves, splitNode, splittableEdges } from '../../../electron/engine/split/subSupernetTree';
-import { childInheritance, splitEpochs } from '../../../electron/engine/split/splitSchedule';
+import { childInheritance, nodeEpochBudget, splitEpochs } from '../../../electron/engine/split/splitSchedule';
 
 const A = ['none', 'skip_connect'];
 const B = ['nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'];
@@ -72,5 +72,20 @@ describe('splitSchedule', () => {
     expect(childInheritance('proxyless-gm', 1, 120)).toEqual(all);
     expect(childInheritance('darts-fewshot', 0, 20)).toMatchObject({ weights: 'parent', weightOptimizer: 'fresh', lrSchedule: { kind: 'restart', cosineEpochs: 20, trainEpochs: 20 } });
     expect(() => childInheritance('nb201-gm-rsps', 2, 90)).toThrow(/no split 2/);
+    expect(childInheritance('nb201-fewshot', 0, 3)).toMatchObject({ weights: 'parent', weightOptimizer: 'fresh', lrSchedule: { kind: 'restart', cosineEpochs: 1, trainEpochs: 1 } });
+  });
+
+  it('few-shot NB201 splits once at 2/3 of the run, one-shot never; budgets in node-epochs', () => {
+    expect(splitEpochs('nb201-fewshot', 900)).toEqual([600]);
+    expect(splitEpochs('nb201-fewshot', 3)).toEqual([2]);
+    expect(splitEpochs('nb201-fewshot', 9)).toEqual([6]);
+    expect(splitEpochs('nb201-oneshot', 7)).toEqual([]);
+    expect(() => splitEpochs('nb201-fewshot', 1)).toThrow(/too few/);
+    // root s1 + 2 (s2 - s1) + 4 (T - s2); s + 5 (T - s); T.
+    expect(nodeEpochBudget('nb201-gm-rsps', 3)).toBe(1 + 2 * 1 + 4 * 1);
+    expect(nodeEpochBudget('nb201-gm-rsps', 90)).toBe(20 + 2 * 20 + 4 * 50);
+    expect(nodeEpochBudget('nb201-fewshot', 3)).toBe(2 + 5 * 1);
+    expect(nodeEpochBudget('nb201-fewshot', 9, 3)).toBe(6 + 3 * 3);
+    expect(nodeEpochBudget('nb201-oneshot', 7)).toBe(7);
   });
 });
