@@ -79,7 +79,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     const best = summary['best'];
     if (typeof best === 'string') {
       const val = summary['bestValAccuracy'];
-      console.error(`best architecture: ${best}${typeof val === 'number' ? ` (validation accuracy ${(val * 100).toFixed(2)}%)` : ''}`);
+      const test = summary['bestTestAccuracy'];
+      const downstream = summary['downstream'];
+      const searched = typeof downstream === 'string' ? `, searched on a fresh ${downstream} supernet` : '';
+      console.error(`best architecture: ${best}${typeof val === 'number' ? ` (validation accuracy ${(val * 100).toFixed(2)}%${searched})` : ''}`);
+      if (typeof test === 'number') console.error(`stand-alone test accuracy of the best: ${(test * 100).toFixed(2)}%`);
       console.error(`dropped ${Array.isArray(summary['dropped']) ? summary['dropped'].length : 0} operators; ${String(summary['finalSize'])} architectures left (details: nas-shrink show ${final.dir})`);
     }
     const speed = summary['imagesPerSec'];

@@ -11,6 +11,7 @@ import type { SeededRng } from '../random/seededRng';
 import type { Architecture, SearchSpace } from '../space/searchSpace';
 import { recalibrateBn } from '../supernet/bnRecalibration';
 import { evaluateSubset } from './evaluateSubset';
+import type { StandaloneRecord } from './absStandalone';
 import type { SupernetTrainer } from './supernetTrainer';
 
 /** Metrics cheap enough to score every child of an NB201 space (decomposed sums). */
@@ -67,21 +68,31 @@ export function searchFitness(trainer: SupernetTrainer, valImages: number, rng: 
   };
 }
 
-/** The best children with every cheap metric beside their search fitness, for results.json. */
-export async function scoreWithAllMetrics(
-  archs: readonly Architecture[],
-  space: SearchSpace,
-  ctx: MetricContext,
-  fitness: readonly number[],
-): Promise<{ architecture: string; fitness: number; metrics: Record<string, number> }[]> {
+/** A best architecture of the search as results.json records it. */
+export interface BestArchitecture {
+  architecture: string;
+  /** The search fitness: validation accuracy after ReBN on the supernet the search ran on. */
+  fitness: number;
+  /** Every metric on the shrinking supernet (the one whose weights decided the drops). */
+  metrics: Record<string, number>;
+  /** Test accuracy after stand-alone training (abs.standaloneTopK). */
+  standalone?: StandaloneRecord;
+}
+
+/**
+ * The best children with every metric (on the supernet of `ctx`) beside their search fitness.
+ * @param fitnessIsRebn true when the search ran on ctx's supernet: its fitness is then that
+ *   supernet's accuracy-rebn and is not measured twice.
+ */
+export async function scoreWithAllMetrics(archs: readonly Architecture[], space: SearchSpace, ctx: MetricContext, fitness: readonly number[], fitnessIsRebn = true): Promise<BestArchitecture[]> {
   const perMetric: Record<string, number[]> = {};
   for (const name of metricNames()) {
-    if (name === 'accuracy-rebn') continue; // that is the search fitness, measured already
+    if (name === 'accuracy-rebn' && fitnessIsRebn) continue;
     perMetric[name] = (await createMetric(name).scoreArchitectures(ctx, archs)).scores;
   }
   return archs.map((arch, i) => ({
     architecture: space.format(arch),
     fitness: fitness[i] as number,
-    metrics: { 'accuracy-rebn': fitness[i] as number, ...Object.fromEntries(Object.entries(perMetric).map(([name, s]) => [name, s[i] as number])) },
+    metrics: { ...(fitnessIsRebn ? { 'accuracy-rebn': fitness[i] as number } : {}), ...Object.fromEntries(Object.entries(perMetric).map(([name, s]) => [name, s[i] as number])) },
   }));
 }

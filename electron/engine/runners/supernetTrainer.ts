@@ -32,6 +32,18 @@ const METRIC_EVERY = 10;
 const VAL_ARCHS = 5;
 const CALIBRATION_IMAGES = 512;
 
+/** What a trainer may take from elsewhere than the experiment config. */
+export interface SupernetTrainerOptions {
+  /**
+   * Seed of the weights, the sampler and the data order (default config.seed). ABS's downstream
+   * supernet uses another seed so that its initial weights are not the shrinking supernet's
+   * angle reference (a fresh supernet, ALGORITHMS.md E7).
+   */
+  readonly seed?: number;
+  /** Sampler config or name (default config.sampler). */
+  readonly sampler?: unknown;
+}
+
 export class SupernetTrainer {
   readonly net: Supernet;
   readonly optimizer: SgdNesterov;
@@ -56,13 +68,15 @@ export class SupernetTrainer {
     readonly data: ExperimentData,
     private readonly ctx: JobContext,
     readonly totalEpochs: number,
+    options: SupernetTrainerOptions = {},
   ) {
     const recipe = config.training;
-    const rng = new SeededRng(config.seed);
+    const seed = options.seed ?? config.seed;
+    const rng = new SeededRng(seed);
     this.dataRng = rng.fork();
-    this.sampler = createSampler(space, config.sampler, rng.fork());
+    this.sampler = createSampler(space, options.sampler ?? config.sampler, rng.fork());
     this.evalRng = rng.fork();
-    this.net = createSupernet(space, config.network, { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
+    this.net = createSupernet(space, config.network, { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed });
     this.optimizer = new SgdNesterov({ momentum: recipe.momentum, weightDecay: recipe.weightDecay, decayed: this.net.params.decayed });
     this.schedule = createSchedule(recipe.schedule, { epochs: totalEpochs });
     this.stepsPerEpoch = batchCount(data.trainIndices.length, recipe.batchSize, true);
@@ -92,11 +106,25 @@ export class SupernetTrainer {
     this.lastCheckpoint = label;
   }
 
+  /** The sampler's name (e.g. `fairnas`), for logs and results. */
+  get samplerName(): string {
+    return this.sampler.name;
+  }
+
+  /**
+   * Optimizer steps of one epoch in `state`: every batch for a single-path sampler, 1/m of
+   * them for a sampler of m paths per step (FairNAS runs m forward/backward passes per step,
+   * so an epoch keeps the forward/backward budget of one pass: A4, iterations = epochs*iters/m).
+   */
+  stepsIn(state: SpaceState): number {
+    return Math.max(1, Math.floor(this.stepsPerEpoch / this.sampler.pathsPerStep(state)));
+  }
+
   /** Trains one epoch on paths sampled inside `state`; returns early when cancelled. */
   async trainEpoch(state: SpaceState, phase = 'supernet'): Promise<void> {
     const recipe = this.config.training;
     const { data, ctx } = this;
-    const steps = this.stepsPerEpoch;
+    const steps = this.stepsIn(state);
     const epoch = this.epoch;
     let step = 0;
     let lossSum = 0;
@@ -127,6 +155,7 @@ export class SupernetTrainer {
       }
       await yieldToEventLoop();
       if (ctx.cancelled()) return;
+      if (step >= steps) break;
     }
     this.epoch += 1;
   }
