@@ -1,5 +1,6 @@
 /**
- * The `abs` method (ALGORITHMS.md A4, "Algorithm 2"): train the supernet, score every operator
+ * The `abs` method (ALGORITHMS.md A4, "Algorithm 2") on any space (NB201 enumerated; DARTS and
+ * MobileNet-like by sampled children): train the supernet, score every operator
  * with the chosen metric (the angle by default), drop the weakest by the policy, repeat until
  * the space is no larger than the target, then search the shrunk space. The supernet is never
  * re-initialised while shrinking: one LR schedule spans the run. The user's locks and
@@ -66,7 +67,6 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
   const abs = config.abs;
   if (!abs) throw new NasError('INVALID_CONFIG', 'Method abs needs an abs section.', { fix: 'Start from the nb201-fashion-abs preset (`nas-shrink presets --json`).' });
   const space = createSearchSpace(config.space);
-  if (space.kind !== 'nb201') throw new NasError('INVALID_CONFIG', `ABS on the ${space.kind} space is not available yet; this version shrinks NB201.`, { fix: "Use space {kind: 'nb201'}." });
   const data = await loadExperimentData(config, ctx.emit);
   const totalEpochs = config.training.epochs + abs.epochsPerStep * (maxSteps(space, abs) - 1);
   const trainer = new SupernetTrainer(space, config, data, ctx, totalEpochs);
@@ -102,7 +102,7 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       takeCommands();
       const step = history.length + 1;
       ctx.emit({ type: 'log', level: 'info', message: `shrink step ${step}: scoring every operator with ${abs.metric} over ${stateSize(state)} architectures` });
-      const scores = await scoreOperators(abs.metric, { supernet: trainer.net, reference, data, state });
+      const scores = await scoreOperators(abs.metric, { supernet: trainer.net, reference, data, state }, { sampleNum: abs.sampledChildren, seed: config.seed });
       await trainer.checkpoint(shrinkCheckpoint(step), { state });
       const decision = shrinkStep(space, state, new Map(Object.entries(scores)), abs.policy);
       history.push({ step, epoch: trainer.epoch, metric: abs.metric, scores, decision });
@@ -143,7 +143,7 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       if (!ctx.cancelled()) {
         search = await runSearch(ctx, space, state, searchTrainer, totalEpochs + (abs.downstream?.epochs ?? 0));
         const shrinkingCtx = { supernet: trainer.net, reference, data, state };
-        best = await scoreWithAllMetrics(search.best.map((b) => b.arch), space, shrinkingCtx, search.best.map((b) => b.fitness), searchTrainer === trainer);
+        best = await scoreWithAllMetrics(search.best.map((b) => b.arch), space, shrinkingCtx, search.best.map((b) => b.fitness), searchTrainer === trainer, abs.bestMetrics);
         for (const b of best) ctx.emit({ type: 'log', level: 'info', message: `best: ${b.architecture} (validation accuracy ${(b.fitness * 100).toFixed(2)}%)` });
       }
     }
