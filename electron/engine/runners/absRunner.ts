@@ -80,6 +80,13 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       ctx.emit({ type: 'command', command, accepted: applied.outcome.accepted, message: applied.outcome.message });
     }
   };
+  // After the last shrink step the space is final: a command sent then is answered (refused),
+  // so the UI does not wait for it forever.
+  const refuseLateCommands = (): void => {
+    for (const command of ctx.takeCommands()) {
+      ctx.emit({ type: 'command', command, accepted: false, message: `Shrinking has ended (the space is final at ${stateSize(state)} architectures); ${command.key} was not changed.` });
+    }
+  };
   try {
     await trainer.checkpoint(REFERENCE_CHECKPOINT);
     const reference = loadCheckpoint(path.join(checkpointsRoot(ctx.dir), REFERENCE_CHECKPOINT)).arrays;
@@ -126,6 +133,7 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       }
     }
 
+    refuseLateCommands();
     let search = null;
     let best: BestArchitecture[] = [];
     let downstream: DownstreamRecord | null = null;
@@ -141,7 +149,8 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
         downstream = trained.record;
       }
       if (!ctx.cancelled()) {
-        search = await runSearch(ctx, space, state, searchTrainer, totalEpochs + (abs.downstream?.epochs ?? 0));
+        refuseLateCommands();
+        search = await runSearch(ctx, space, state, searchTrainer, totalEpochs + (abs.downstream?.epochs ?? 0), refuseLateCommands);
         const shrinkingCtx = { supernet: trainer.net, reference, data, state };
         best = await scoreWithAllMetrics(search.best.map((b) => b.arch), space, shrinkingCtx, search.best.map((b) => b.fitness), searchTrainer === trainer, abs.bestMetrics);
         for (const b of best) ctx.emit({ type: 'log', level: 'info', message: `best: ${b.architecture} (validation accuracy ${(b.fitness * 100).toFixed(2)}%)` });
@@ -151,6 +160,7 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       const standalone = await trainBestStandalone(ctx, best.map((b) => b.architecture), abs.standaloneTopK);
       standalone.forEach((r, i) => ((best[i] as BestArchitecture).standalone = r));
     }
+    refuseLateCommands();
     const results = {
       space: space.name,
       metric: abs.metric,
@@ -186,7 +196,7 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
 }
 
 /** The search in the shrunk space on `trainer`'s supernet, fitness = validation accuracy after ReBN. */
-async function runSearch(ctx: JobContext, space: SearchSpace, state: SpaceState, trainer: SupernetTrainer, totalEpochs: number): Promise<SearchResult> {
+async function runSearch(ctx: JobContext, space: SearchSpace, state: SpaceState, trainer: SupernetTrainer, totalEpochs: number, onStep: () => void): Promise<SearchResult> {
   const { config } = ctx;
   const abs = config.abs as AbsConfig;
   const strategy = createStrategy(abs.search, { space, state, rng: new SeededRng(config.seed).fork() });
@@ -196,6 +206,7 @@ async function runSearch(ctx: JobContext, space: SearchSpace, state: SpaceState,
     return await strategy.run(fitness.evaluate, {
       signal: { get aborted() { return ctx.cancelled(); } },
       onProgress: (p) => {
+        onStep();
         if (Date.now() - lastEmit < 200 && p.evaluated < p.budget) return;
         lastEmit = Date.now();
         ctx.emit({ type: 'progress', phase: 'search', epoch: trainer.epoch, epochs: totalEpochs, step: p.evaluated, steps: p.budget, imagesPerSec: trainer.imagesPerSec, etaSec: null });

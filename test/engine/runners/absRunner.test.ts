@@ -60,11 +60,13 @@ function tinyAbsConfig(overrides: Partial<ExperimentConfig['abs'] & object> = {}
   );
 }
 
-async function run(config: ExperimentConfig, commands: OperatorCommand[] = []): Promise<{ dir: string; events: JobEvent[]; summary: Record<string, unknown> }> {
+/** Runs a tiny ABS job; `commands` arrive at the first poll, `late` at the third (after the one shrink step of a 1-epoch run). */
+async function run(config: ExperimentConfig, commands: OperatorCommand[] = [], late: OperatorCommand[] = []): Promise<{ dir: string; events: JobEvent[]; summary: Record<string, unknown> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-abs-downstream-'));
   const events: JobEvent[] = [];
   let seq = 0;
   let pending = [...commands];
+  let polls = 0;
   const summary = await runAbsJob({
     config,
     dir,
@@ -72,6 +74,8 @@ async function run(config: ExperimentConfig, commands: OperatorCommand[] = []): 
     emit: (e: JobEventInput) => events.push({ ...e, seq: seq++, time: 0 } as JobEvent),
     cancelled: () => false,
     takeCommands: () => {
+      polls += 1;
+      if (polls === 3) pending.push(...late);
       const out = pending;
       pending = [];
       return out;
@@ -195,7 +199,12 @@ describe('ABS stand-alone training of the best architectures', () => {
   it('searches the shrinking supernet without a downstream section and adds the stand-alone test accuracy of the top k', async () => {
     const config = tinyAbsConfig({ downstream: undefined, standaloneTopK: 1 });
     const before = tf.memory().numTensors;
-    const { dir, events, summary } = await run(config);
+    const { dir, events, summary } = await run(config, [], [{ kind: 'lock', key: '1<-0:nor_conv_3x3' }]);
+    // A command after the last shrink step is answered, refused, rather than left waiting.
+    const answers = events.filter((e) => e.type === 'command');
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ command: { kind: 'lock', key: '1<-0:nor_conv_3x3' }, accepted: false });
+    expect((answers[0] as { message: string }).message).toMatch(/^Shrinking has ended \(the space is final at 4096 architectures\); 1<-0:nor_conv_3x3 was not changed\.$/);
     expect(tf.memory().numTensors).toBe(before);
     const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as {
       downstream: unknown;
