@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { nasErrorSchema } from '../errors';
 import { splitCertaintySchema, subSupernetTreeSchema } from './splitTree';
+import { tauRecordSchema } from './tau';
 
 export const JOB_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -149,5 +150,7 @@ export const experimentDetailSchema = z.object({
   space: z.record(z.string(), z.unknown()).nullable(),
   /** results.json: the final summary; null when absent. */
   results: z.record(z.string(), z.unknown()).nullable(),
+  /** tau-<checkpoint>.json files (`nas-shrink tau`), by checkpoint; absent in older hosts. */
+  tau: z.array(tauRecordSchema).optional(),
 });
 export type ExperimentDetail = z.infer<typeof experimentDetailSchema>;

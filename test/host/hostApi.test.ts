@@ -78,4 +78,24 @@ describe('experiments.open', () => {
     expect(detail.skippedLines).toEqual([2]);
     expect(detail.space).toBeNull();
   });
+
+  it('carries the tau-<checkpoint>.json rankings, leaving out files that are not such records', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { ExperimentStore } = await import('../../electron/engine/store/experimentStore');
+    const supervisor = new FakeSupervisor(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-open-tau-')));
+    const api = createHostApi({ supervisor: supervisor.asSupervisor(), environment: () => Promise.reject(new Error('unused')) as Promise<Environment> });
+    const dir = path.join(supervisor.workspace, 'exp-t');
+    ExperimentStore.create(dir, { id: 'exp-t', preset: 'nb201-fashion-abs', created: 1, status: 'finished', config: {}, backend: 'wasm', versions: {}, error: null, summary: null });
+    const record = (checkpoint: string, tau: number | null) => ({ checkpoint, truth: '/t/ground-truth.csv', computed: '2026-12-01T21:00:00.000Z', results: [{ metric: 'angle-cells', kendallTau: tau, spearmanRho: 0.5, n: 30 }], verdict: 'trust angle-cells (tau 0.41)' });
+    fs.writeFileSync(path.join(dir, 'tau-shrink-1.json'), JSON.stringify(record('shrink-1', 0.41)));
+    // NaN as JSON writes it (null), still a record.
+    fs.writeFileSync(path.join(dir, 'tau-epoch-1.json'), JSON.stringify(record('epoch-1', null)));
+    fs.writeFileSync(path.join(dir, 'tau-mine.json'), JSON.stringify({ note: 'not a record' }));
+    fs.writeFileSync(path.join(dir, 'tau-broken.json'), '{');
+    const detail = (await api.invoke('experiments.open', { id: 'exp-t' })) as { tau: { checkpoint: string; results: { kendallTau: number | null }[] }[] };
+    expect(detail.tau.map((t) => t.checkpoint)).toEqual(['epoch-1', 'shrink-1']);
+    expect(detail.tau[0]!.results[0]!.kendallTau).toBeNull();
+    expect(detail.tau[1]!.results[0]!.kendallTau).toBe(0.41);
+  });
 });

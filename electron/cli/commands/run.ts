@@ -79,7 +79,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     const best = summary['best'];
     if (typeof best === 'string') {
       const val = summary['bestValAccuracy'];
-      console.error(`best architecture: ${best}${typeof val === 'number' ? ` (validation accuracy ${(val * 100).toFixed(2)}%)` : ''}`);
+      const test = summary['bestTestAccuracy'];
+      const downstream = summary['downstream'];
+      const searched = typeof downstream === 'string' ? `, searched on a fresh ${downstream} supernet` : '';
+      console.error(`best architecture: ${best}${typeof val === 'number' ? ` (validation accuracy ${(val * 100).toFixed(2)}%${searched})` : ''}`);
+      if (typeof test === 'number') console.error(`stand-alone test accuracy of the best: ${(test * 100).toFixed(2)}%`);
       if (Array.isArray(summary['dropped'])) console.error(`dropped ${summary['dropped'].length} operators; ${String(summary['finalSize'])} architectures left (details: nas-shrink show ${final.dir})`);
       if (typeof summary['leaves'] === 'number') console.error(`${summary['leaves']} leaf sub-supernet(s), ${String(summary['nodeEpochs'])} supernet node-epochs; picked by ${String(summary['pickedBy'])} (details: nas-shrink show ${final.dir})`);
     }

@@ -19,6 +19,7 @@ import { writeJsonAtomic } from '../../engine/store/atomicFile';
 import { parseExperimentConfig } from '../../engine/config/experimentConfig';
 import { createSearchSpace } from '../../engine/space/registry';
 import { readExperimentRecord } from '../../engine/store/experimentStore';
+import { TRUSTED_TAU, type TauRecord } from '../../../shared/model/tau';
 
 export const SCORE_HELP = `Usage: nas-shrink score <experiment-dir> --archs FILE [--metric M] [--checkpoint LABEL]
 
@@ -120,6 +121,7 @@ export async function tauCommand(argv: string[]): Promise<number> {
     const truth = rows.map((r) => r.value);
     const ctx = { supernet: opened.supernet, reference: opened.reference, data: opened.data, state: { remaining: opened.space.choices.map((c) => [...c.ops]), locked: [], forceDropped: [] } };
     const results: { metric: string; kendallTau: number; spearmanRho: number; n: number }[] = [];
+    // Written as a TauRecord (shared/model/tau.ts): the UI reads it from the experiment detail.
     // Accuracy metrics cost a forward pass per architecture: a seeded sample of the table.
     const maxArchs = intOption('max-archs', values['max-archs']) ?? 100;
     const sample = new SeededRng(0).permutation(rows.length).slice(0, maxArchs).sort((a, b) => a - b);
@@ -131,9 +133,9 @@ export async function tauCommand(argv: string[]): Promise<number> {
       if (!values.json) process.stderr.write(`scored ${name} on ${chosen.length} architectures\n`);
     }
     const best = [...results].filter((r) => Number.isFinite(r.kendallTau)).sort((a, b) => b.kendallTau - a.kendallTau)[0];
-    const verdict = !best ? 'no metric could be ranked' : best.kendallTau < 0.3 ? `no metric ranks these architectures well (best ${best.metric}, tau ${best.kendallTau.toFixed(2)}): do not trust shrinking on them in this setting` : `trust ${best.metric} (tau ${best.kendallTau.toFixed(2)})`;
+    const verdict = !best ? 'no metric could be ranked' : best.kendallTau < TRUSTED_TAU ? `no metric ranks these architectures well (best ${best.metric}, tau ${best.kendallTau.toFixed(2)}): do not trust shrinking on them in this setting` : `trust ${best.metric} (tau ${best.kendallTau.toFixed(2)})`;
     // Kept beside the experiment, so `nas-shrink show` and the UI can say which metric to trust.
-    const record = { checkpoint: opened.checkpoint, truth: path.resolve(values.truth), computed: new Date().toISOString(), results, verdict };
+    const record: TauRecord = { checkpoint: opened.checkpoint, truth: path.resolve(values.truth), computed: new Date().toISOString(), results, verdict };
     const tauFile = path.join(path.resolve(positionals[0] as string), `tau-${opened.checkpoint}.json`);
     writeJsonAtomic(tauFile, record);
     if (values.json) {
@@ -143,7 +145,7 @@ export async function tauCommand(argv: string[]): Promise<number> {
     console.log(`checkpoint ${opened.checkpoint}, ${rows.length} architectures from ${values.truth}`);
     console.log('metric\tkendall_tau\tspearman_rho\tarchitectures');
     for (const r of results) console.log(`${r.metric}\t${r.kendallTau.toFixed(4)}\t${r.spearmanRho.toFixed(4)}\t${r.n}`);
-    console.log(best && best.kendallTau >= 0.3 ? verdict : `warning: ${verdict}.`);
+    console.log(best && best.kendallTau >= TRUSTED_TAU ? verdict : `warning: ${verdict}.`);
     console.log(`saved ${tauFile}`);
     return 0;
   } finally {

@@ -47,6 +47,19 @@ export const networkConfigSchema = z.strictObject({
   cellsPerStage: z.number().int().min(1).max(20),
 });
 
+/**
+ * The downstream supernet of ABS (ALGORITHMS.md A4 "Combination with the downstream NAS", E7):
+ * a freshly initialised supernet trained only on the shrunk space, by FairNAS strict fairness
+ * or uniform single-path sampling, with the experiment's training recipe; the search then runs
+ * on it. Without this section the search runs on the shrinking supernet.
+ */
+export const absDownstreamConfigSchema = z.strictObject({
+  sampler: z.enum(['fairnas', 'uniform']),
+  /** Epochs of the fresh supernet (FairNAS: each epoch has 1/m of the steps, m paths each). */
+  epochs: z.number().int().min(1).max(10_000),
+});
+export type AbsDownstreamConfig = z.infer<typeof absDownstreamConfigSchema>;
+
 /** ABS: train, score, drop until the space is small enough, then search it (ALGORITHMS.md A4). */
 export const absConfigSchema = z.strictObject({
   /** The metric that ranks operators: `angle` (official vector) or `angle-cells` (cells only), or an accuracy/magnitude baseline. */
@@ -58,8 +71,23 @@ export const absConfigSchema = z.strictObject({
   epochsPerStep: z.number().int().min(0).default(0),
   /** The search in the shrunk space, fitness = validation accuracy after BN recalibration. */
   search: strategyConfigSchema.default({ name: 'evolution', population: 50, generations: 20, parents: 10, crossovers: 25, mutationProbability: 0.5, triesPerCandidate: 10, topK: 2 }),
+  /**
+   * Children per operator when the space is too large to enumerate (DARTS, MobileNet-like) or
+   * the metric needs a forward pass per child (A1 sampled mode). Default: 1000 for the angle
+   * metrics (ABS's sample_num), 25 for accuracy.
+   */
+  sampledChildren: z.number().int().positive().max(100_000).optional(),
   /** Validation images per fitness evaluation (a fixed random subset; all when larger). */
   searchValImages: z.number().int().positive().default(1000),
+  /**
+   * The metrics results.json gives for each best architecture (default: every metric). The
+   * magnitude metric trains alpha in mixed mode, slow on DARTS and MobileNet supernets.
+   */
+  bestMetrics: z.array(z.string().min(1)).optional(),
+  /** A fresh supernet on the shrunk space for the search (absent: search the shrinking supernet). */
+  downstream: absDownstreamConfigSchema.optional(),
+  /** Train this many of the best architectures stand-alone with the `standalone` recipe (0: none). */
+  standaloneTopK: z.number().int().min(0).max(100).default(0),
 });
 export type AbsConfig = z.infer<typeof absConfigSchema>;
 
@@ -122,6 +150,12 @@ export const experimentConfigSchema = z
     }
     if (config.method === 'ground-truth' && (!config.groundTruth || !config.standalone)) {
       ctx.addIssue({ code: 'custom', path: ['groundTruth'], message: 'method ground-truth needs a groundTruth section and a standalone recipe' });
+    }
+    for (const [i, name] of (config.abs?.bestMetrics ?? []).entries()) {
+      if (!metricNames().includes(name)) ctx.addIssue({ code: 'custom', path: ['abs', 'bestMetrics', i], message: `unknown metric '${name}' (known: ${metricNames().join(', ')})` });
+    }
+    if (config.abs && config.abs.standaloneTopK > 0 && !config.standalone) {
+      ctx.addIssue({ code: 'custom', path: ['abs', 'standaloneTopK'], message: 'training the best architectures stand-alone needs a standalone recipe' });
     }
     if (config.method === 'abs' && !config.abs) {
       ctx.addIssue({ code: 'custom', path: ['abs'], message: 'method abs needs an abs section (metric, policy, targetSize)' });

@@ -7,7 +7,10 @@
  * - Sampled (spaces too large to enumerate): for each operator, children are sampled with that
  *   operator pinned; every child is sampled once (a visited set), is added to the pool of every
  *   operator it contains, and each pool is capped at `sampleNum` ([ABS] SPOS shrinking.py).
+ *   An operator no valid child contains (the sampler's rules exclude it) keeps an empty pool
+ *   and a NaN score.
  */
+import { NasError } from '../../../shared/errors';
 import type { ArchSampler } from '../sampler/archSampler';
 import { createSampler } from '../sampler/registry';
 import { SeededRng } from '../random/seededRng';
@@ -77,7 +80,8 @@ export function sampleOperatorPools(space: SearchSpace, state: SpaceState, sampl
     for (const op of ops) {
       const pool = pools.get(operatorKey(choice.id, op)) as number[];
       for (let tries = 0; pool.length < target && tries < maxTries; tries++) {
-        const arch = sampler.next(state, { choiceIndex: c, op })[0] as Architecture;
+        const arch = drawPinned(sampler, state, c, op);
+        if (!arch) break; // no valid child contains this op: it stays unscored (empty pool)
         const key = space.format(arch);
         if (visited.has(key)) continue;
         visited.add(key);
@@ -90,6 +94,20 @@ export function sampleOperatorPools(space: SearchSpace, state: SpaceState, sampl
     }
   });
   return { architectures, pools };
+}
+
+/**
+ * One child containing op at choice c, or null when the sampler's rules admit none (DARTS's
+ * check_cand keeps both inputs of node 2 non-none, so `none` on a node-2 edge is in no valid
+ * child; ABS cannot score such an op either).
+ */
+function drawPinned(sampler: ArchSampler, state: SpaceState, c: number, op: string): Architecture | null {
+  try {
+    return sampler.next(state, { choiceIndex: c, op })[0] as Architecture;
+  } catch (error) {
+    if (error instanceof NasError && error.code === 'INVALID_CONFIG' && /No valid path/.test(error.message)) return null;
+    throw error;
+  }
 }
 
 /** How {@link scoreOperators} picks the children. */

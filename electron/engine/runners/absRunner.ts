@@ -1,5 +1,6 @@
 /**
- * The `abs` method (ALGORITHMS.md A4, "Algorithm 2"): train the supernet, score every operator
+ * The `abs` method (ALGORITHMS.md A4, "Algorithm 2") on any space (NB201 enumerated; DARTS and
+ * MobileNet-like by sampled children): train the supernet, score every operator
  * with the chosen metric (the angle by default), drop the weakest by the policy, repeat until
  * the space is no larger than the target, then search the shrunk space. The supernet is never
  * re-initialised while shrinking: one LR schedule spans the run. The user's locks and
@@ -23,6 +24,11 @@ import { checkpointsRoot } from '../store/checkpoint';
 import { writeJsonAtomic } from '../store/atomicFile';
 import { loadExperimentData } from './experimentData';
 import { scoreOperators, searchFitness, scoreWithAllMetrics } from './absScoring';
+import type { BestArchitecture } from './absScoring';
+import { trainDownstreamSupernet } from './absDownstream';
+import type { DownstreamRecord } from './absDownstream';
+import { trainBestStandalone } from './absStandalone';
+import type { SearchResult } from '../search/searchTypes';
 import { SupernetTrainer } from './supernetTrainer';
 import { LAST_CHECKPOINT, REFERENCE_CHECKPOINT } from './supernetRunner';
 
@@ -61,17 +67,24 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
   const abs = config.abs;
   if (!abs) throw new NasError('INVALID_CONFIG', 'Method abs needs an abs section.', { fix: 'Start from the nb201-fashion-abs preset (`nas-shrink presets --json`).' });
   const space = createSearchSpace(config.space);
-  if (space.kind !== 'nb201') throw new NasError('INVALID_CONFIG', `ABS on the ${space.kind} space is not available yet; this version shrinks NB201.`, { fix: "Use space {kind: 'nb201'}." });
   const data = await loadExperimentData(config, ctx.emit);
   const totalEpochs = config.training.epochs + abs.epochsPerStep * (maxSteps(space, abs) - 1);
   const trainer = new SupernetTrainer(space, config, data, ctx, totalEpochs);
   let state = fullState(space);
   const history: ShrinkRecord[] = [];
+  let downstreamTrainer: SupernetTrainer | null = null;
   const takeCommands = (): void => {
     for (const command of ctx.takeCommands()) {
       const applied = applyOperatorCommand(space, state, command);
       state = applied.state;
       ctx.emit({ type: 'command', command, accepted: applied.outcome.accepted, message: applied.outcome.message });
+    }
+  };
+  // After the last shrink step the space is final: a command sent then is answered (refused),
+  // so the UI does not wait for it forever.
+  const refuseLateCommands = (): void => {
+    for (const command of ctx.takeCommands()) {
+      ctx.emit({ type: 'command', command, accepted: false, message: `Shrinking has ended (the space is final at ${stateSize(state)} architectures); ${command.key} was not changed.` });
     }
   };
   try {
@@ -96,7 +109,7 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       takeCommands();
       const step = history.length + 1;
       ctx.emit({ type: 'log', level: 'info', message: `shrink step ${step}: scoring every operator with ${abs.metric} over ${stateSize(state)} architectures` });
-      const scores = await scoreOperators(abs.metric, { supernet: trainer.net, reference, data, state });
+      const scores = await scoreOperators(abs.metric, { supernet: trainer.net, reference, data, state }, { sampleNum: abs.sampledChildren, seed: config.seed });
       await trainer.checkpoint(shrinkCheckpoint(step), { state });
       const decision = shrinkStep(space, state, new Map(Object.entries(scores)), abs.policy);
       history.push({ step, epoch: trainer.epoch, metric: abs.metric, scores, decision });
@@ -120,24 +133,34 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       }
     }
 
+    refuseLateCommands();
     let search = null;
-    let best: { architecture: string; fitness: number; metrics: Record<string, number> }[] = [];
+    let best: BestArchitecture[] = [];
+    let downstream: DownstreamRecord | null = null;
     if (!ctx.cancelled()) {
-      const strategy = createStrategy(abs.search, { space, state, rng: new SeededRng(config.seed).fork() });
-      const fitness = searchFitness(trainer, abs.searchValImages, new SeededRng(config.seed + 1));
-      let lastEmit = 0;
-      search = await strategy.run(fitness.evaluate, {
-        signal: { get aborted() { return ctx.cancelled(); } },
-        onProgress: (p) => {
-          if (Date.now() - lastEmit < 200 && p.evaluated < p.budget) return;
-          lastEmit = Date.now();
-          ctx.emit({ type: 'progress', phase: 'search', epoch: trainer.epoch, epochs: totalEpochs, step: p.evaluated, steps: p.budget, imagesPerSec: trainer.imagesPerSec, etaSec: null });
-        },
-      });
-      fitness.dispose();
-      best = await scoreWithAllMetrics(search.best.map((b) => b.arch), space, { supernet: trainer.net, reference, data, state }, search.best.map((b) => b.fitness));
-      for (const b of best) ctx.emit({ type: 'log', level: 'info', message: `best: ${b.architecture} (validation accuracy ${(b.fitness * 100).toFixed(2)}%)` });
+      // The search runs on a fresh supernet of the shrunk space when configured (A4, E7), else
+      // on the shrinking supernet; the operator metrics of the best always come from the
+      // shrinking supernet, whose weights decided the drops.
+      let searchTrainer = trainer;
+      if (abs.downstream) {
+        const trained = await trainDownstreamSupernet(ctx, space, config, data, state, abs.downstream);
+        searchTrainer = trained.trainer;
+        downstreamTrainer = trained.trainer;
+        downstream = trained.record;
+      }
+      if (!ctx.cancelled()) {
+        refuseLateCommands();
+        search = await runSearch(ctx, space, state, searchTrainer, totalEpochs + (abs.downstream?.epochs ?? 0), refuseLateCommands);
+        const shrinkingCtx = { supernet: trainer.net, reference, data, state };
+        best = await scoreWithAllMetrics(search.best.map((b) => b.arch), space, shrinkingCtx, search.best.map((b) => b.fitness), searchTrainer === trainer, abs.bestMetrics);
+        for (const b of best) ctx.emit({ type: 'log', level: 'info', message: `best: ${b.architecture} (validation accuracy ${(b.fitness * 100).toFixed(2)}%)` });
+      }
     }
+    if (abs.standaloneTopK > 0 && best.length > 0 && !ctx.cancelled()) {
+      const standalone = await trainBestStandalone(ctx, best.map((b) => b.architecture), abs.standaloneTopK);
+      standalone.forEach((r, i) => ((best[i] as BestArchitecture).standalone = r));
+    }
+    refuseLateCommands();
     const results = {
       space: space.name,
       metric: abs.metric,
@@ -145,7 +168,8 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       finalSpace: state.remaining,
       finalSize: stateSize(state),
       steps: history.map((h) => ({ step: h.step, epoch: h.epoch, metric: h.metric, scores: h.scores, dropped: h.decision.dropped, keptLocked: h.decision.keptLocked, sizeBefore: h.decision.sizeBefore, sizeAfter: h.decision.sizeAfter })),
-      search: search ? { strategy: search.strategy, status: search.status, evaluated: search.evaluated.length, generations: search.generations } : null,
+      search: search ? { strategy: search.strategy, status: search.status, evaluated: search.evaluated.length, generations: search.generations, supernet: downstream ? 'downstream' : 'shrinking' } : null,
+      downstream,
       best,
     };
     writeJsonAtomic(path.join(ctx.dir, 'results.json'), results);
@@ -157,6 +181,8 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       finalSize: stateSize(state),
       best: best[0]?.architecture ?? null,
       bestValAccuracy: best[0]?.fitness ?? null,
+      bestTestAccuracy: best[0]?.standalone?.testAccuracy ?? null,
+      downstream: downstream?.sampler ?? null,
       epochs: trainer.epoch,
       trainSeconds: trainer.seconds,
       imagesPerSec: trainer.imagesPerSec,
@@ -164,6 +190,29 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       completed: !ctx.cancelled(),
     };
   } finally {
+    downstreamTrainer?.dispose();
     trainer.dispose();
+  }
+}
+
+/** The search in the shrunk space on `trainer`'s supernet, fitness = validation accuracy after ReBN. */
+async function runSearch(ctx: JobContext, space: SearchSpace, state: SpaceState, trainer: SupernetTrainer, totalEpochs: number, onStep: () => void): Promise<SearchResult> {
+  const { config } = ctx;
+  const abs = config.abs as AbsConfig;
+  const strategy = createStrategy(abs.search, { space, state, rng: new SeededRng(config.seed).fork() });
+  const fitness = searchFitness(trainer, abs.searchValImages, new SeededRng(config.seed + 1));
+  let lastEmit = 0;
+  try {
+    return await strategy.run(fitness.evaluate, {
+      signal: { get aborted() { return ctx.cancelled(); } },
+      onProgress: (p) => {
+        onStep();
+        if (Date.now() - lastEmit < 200 && p.evaluated < p.budget) return;
+        lastEmit = Date.now();
+        ctx.emit({ type: 'progress', phase: 'search', epoch: trainer.epoch, epochs: totalEpochs, step: p.evaluated, steps: p.budget, imagesPerSec: trainer.imagesPerSec, etaSec: null });
+      },
+    });
+  } finally {
+    fitness.dispose();
   }
 }

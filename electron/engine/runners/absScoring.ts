@@ -7,16 +7,25 @@ import { NasError } from '../../../shared/errors';
 import { createMetric, metricNames } from '../metrics/registry';
 import { scoreOperators as scoreOperatorsWith } from '../metrics/operatorScores';
 import type { ArchitectureMetric, MetricContext } from '../metrics/metric';
-import type { SeededRng } from '../random/seededRng';
+import { SeededRng } from '../random/seededRng';
+import type { ArchSampler } from '../sampler/archSampler';
+import { createSampler } from '../sampler/registry';
+import { IDENTITY_OP } from '../space/mobilenetOps';
 import type { Architecture, SearchSpace } from '../space/searchSpace';
 import { recalibrateBn } from '../supernet/bnRecalibration';
 import { evaluateSubset } from './evaluateSubset';
+import type { StandaloneRecord } from './absStandalone';
 import type { SupernetTrainer } from './supernetTrainer';
 
 /** Metrics cheap enough to score every child of an NB201 space (decomposed sums). */
 export const EXHAUSTIVE_METRICS = new Set(['angle', 'angle-cells']);
-/** Children per operator for the metrics that need a forward pass per child (A1's sampled mode). */
-const SAMPLED_CHILDREN = 25;
+/**
+ * Children per operator in sampled mode (A1): ABS samples 1000 for the angle; the metrics that
+ * need a forward pass per child (accuracy) take 25, or a CPU run would spend hours scoring.
+ */
+const SAMPLED_CHILDREN = { angle: 1000, forward: 25 };
+/** States up to this size are enumerated for the angle metrics (NB201's 15,625; not DARTS or MobileNet). */
+const ENUMERATE_LIMIT = 20_000;
 
 export function metricByName(name: string): ArchitectureMetric {
   return createMetric(name);
@@ -25,18 +34,39 @@ export function metricByName(name: string): ArchitectureMetric {
 export { metricNames };
 
 /**
- * Score(o) = the mean of the metric over the children that contain o (ALGORITHMS.md A1): every
- * child for the angle metrics, which decompose, and sampled children for the accuracy metrics
- * (a forward pass each); magnitude scores operators directly. Only choice points that still
- * have more than one op are scored.
+ * The sampler of sampled operator scoring: ABS's depth-uniform sampling in layer-wise spaces
+ * with identity (SPOS, A1 `get_depth_full_rngs`); uniform elsewhere (FairNAS layers, DARTS with
+ * its check_cand repair).
  */
-export async function scoreOperators(metricName: string, ctx: MetricContext): Promise<Record<string, number>> {
+export function scoringSampler(space: SearchSpace, seed: number): ArchSampler {
+  const hasIdentity = space.kind === 'mobilenet' && space.choices.some((c) => c.ops.includes(IDENTITY_OP));
+  return createSampler(space, hasIdentity ? 'spos-depth' : 'uniform', new SeededRng(seed));
+}
+
+/** How {@link scoreOperators} samples children in spaces too large to enumerate. */
+export interface AbsScoringOptions {
+  /** Children per operator (default 1000 for the angle metrics, 25 for the others). */
+  readonly sampleNum?: number | undefined;
+  readonly seed?: number | undefined;
+}
+
+/**
+ * Score(o) = the mean of the metric over the children that contain o (ALGORITHMS.md A1): every
+ * child of an enumerable state for the angle metrics, which decompose (NB201), and sampled
+ * children otherwise (DARTS, MobileNet-like, and the accuracy metrics, a forward pass each);
+ * magnitude scores operators directly. Only choice points that still have more than one op
+ * are scored, and an op no valid child contains (NaN: DARTS's `none` into node 2) is left out,
+ * so a policy never drops it by score.
+ */
+export async function scoreOperators(metricName: string, ctx: MetricContext, options: AbsScoringOptions = {}): Promise<Record<string, number>> {
   const metric = createMetric(metricName);
-  const exhaustive = EXHAUSTIVE_METRICS.has(metricName);
-  const result = await scoreOperatorsWith(metric, ctx, exhaustive ? { mode: 'exhaustive', enumerateLimit: 20_000 } : { mode: 'sampled', sampleNum: SAMPLED_CHILDREN, seed: 0 });
   const space = ctx.supernet.space;
+  const cheap = EXHAUSTIVE_METRICS.has(metricName);
+  const sampleNum = options.sampleNum ?? (cheap ? SAMPLED_CHILDREN.angle : SAMPLED_CHILDREN.forward);
+  const sampler = scoringSampler(space, options.seed ?? 0);
+  const result = await scoreOperatorsWith(metric, ctx, cheap ? { mode: 'auto', enumerateLimit: ENUMERATE_LIMIT, sampleNum, sampler } : { mode: 'sampled', sampleNum, sampler });
   const open = new Set(space.choices.filter((_, c) => (ctx.state.remaining[c]?.length ?? 0) > 1).map((c) => c.id));
-  return Object.fromEntries(Object.entries(result.operators).filter(([key]) => open.has(key.slice(0, key.lastIndexOf(':')))).map(([key, v]) => [key, v.mean]));
+  return Object.fromEntries(Object.entries(result.operators).filter(([key, v]) => open.has(key.slice(0, key.lastIndexOf(':'))) && Number.isFinite(v.mean)).map(([key, v]) => [key, v.mean]));
 }
 
 /**
@@ -67,21 +97,38 @@ export function searchFitness(trainer: SupernetTrainer, valImages: number, rng: 
   };
 }
 
-/** The best children with every cheap metric beside their search fitness, for results.json. */
+/** A best architecture of the search as results.json records it. */
+export interface BestArchitecture {
+  architecture: string;
+  /** The search fitness: validation accuracy after ReBN on the supernet the search ran on. */
+  fitness: number;
+  /** Every metric on the shrinking supernet (the one whose weights decided the drops). */
+  metrics: Record<string, number>;
+  /** Test accuracy after stand-alone training (abs.standaloneTopK). */
+  standalone?: StandaloneRecord;
+}
+
+/**
+ * The best children with every metric of `names` (on the supernet of `ctx`) beside their search fitness.
+ * @param fitnessIsRebn true when the search ran on ctx's supernet: its fitness is then that
+ *   supernet's accuracy-rebn and is not measured twice.
+ */
 export async function scoreWithAllMetrics(
   archs: readonly Architecture[],
   space: SearchSpace,
   ctx: MetricContext,
   fitness: readonly number[],
-): Promise<{ architecture: string; fitness: number; metrics: Record<string, number> }[]> {
+  fitnessIsRebn = true,
+  names: readonly string[] = metricNames(),
+): Promise<BestArchitecture[]> {
   const perMetric: Record<string, number[]> = {};
-  for (const name of metricNames()) {
-    if (name === 'accuracy-rebn') continue; // that is the search fitness, measured already
+  for (const name of names) {
+    if (name === 'accuracy-rebn' && fitnessIsRebn) continue;
     perMetric[name] = (await createMetric(name).scoreArchitectures(ctx, archs)).scores;
   }
   return archs.map((arch, i) => ({
     architecture: space.format(arch),
     fitness: fitness[i] as number,
-    metrics: { 'accuracy-rebn': fitness[i] as number, ...Object.fromEntries(Object.entries(perMetric).map(([name, s]) => [name, s[i] as number])) },
+    metrics: { ...(fitnessIsRebn && names.includes('accuracy-rebn') ? { 'accuracy-rebn': fitness[i] as number } : {}), ...Object.fromEntries(Object.entries(perMetric).map(([name, s]) => [name, s[i] as number])) },
   }));
 }

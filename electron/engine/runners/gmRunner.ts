@@ -133,7 +133,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
     const levelNodes: SubSupernetNode[] = tree.nodes.filter((n) => n.depth === level && n.status === 'training');
     for (const node of levelNodes) {
       if (ctx.cancelled()) break;
-      const trainer = new SupernetTrainer(space, config, data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), horizon });
+      const trainer = new SupernetTrainer(space, config, data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), weightSeed: config.seed, horizon });
       try {
         if (inherit && node.parentId !== null) inheritFromParent(trainer, loadCheckpoint(path.join(checkpointsRoot(ctx.dir), nodeCheckpoint(node.parentId, 'split'))).arrays, inherit);
         await trainer.checkpoint(nodeCheckpoint(node.id, 'init'), { node: node.id, state: node.state });

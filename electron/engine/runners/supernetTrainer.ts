@@ -32,7 +32,7 @@ const METRIC_EVERY = 10;
 const VAL_ARCHS = 5;
 const CALIBRATION_IMAGES = 512;
 
-/** What a GM-NAS / few-shot sub-supernet changes about the trainer; defaults give the one-network trainer. */
+/** What a trainer takes from elsewhere than the experiment config (GM-NAS sub-supernets, ABS's downstream supernet); defaults give the one-network trainer. */
 export interface SupernetTrainerOptions {
   /** The tree node this trainer trains: tagged on metric events (`node`) and in the progress phase. */
   readonly node?: number;
@@ -40,8 +40,19 @@ export interface SupernetTrainerOptions {
   readonly horizon?: ScheduleHorizon;
   /** The epoch training starts at (a child starts at its parent's split epoch). */
   readonly startEpoch?: number;
-  /** Seed of the data order, sampler and evaluation draws; default config.seed. */
+  /**
+   * Seed of the weights, the sampler, the data order and evaluation draws (default config.seed).
+   * ABS's downstream supernet uses another seed so that its initial weights are not the
+   * shrinking supernet's angle reference (a fresh supernet, ALGORITHMS.md E7).
+   */
   readonly seed?: number;
+  /**
+   * Seed of the initial weights alone (default: `seed`). GM-NAS gives every sub-supernet its own
+   * data/sampler stream but the config's weight seed, so re-initialised siblings start equal.
+   */
+  readonly weightSeed?: number;
+  /** Sampler config or name (default config.sampler). */
+  readonly sampler?: unknown;
 }
 
 export class SupernetTrainer {
@@ -71,12 +82,13 @@ export class SupernetTrainer {
     private readonly options: SupernetTrainerOptions = {},
   ) {
     const recipe = config.training;
-    const rng = new SeededRng(options.seed ?? config.seed);
+    const seed = options.seed ?? config.seed;
+    const rng = new SeededRng(seed);
     this.epoch = options.startEpoch ?? 0;
     this.dataRng = rng.fork();
-    this.sampler = createSampler(space, config.sampler, rng.fork());
+    this.sampler = createSampler(space, options.sampler ?? config.sampler, rng.fork());
     this.evalRng = rng.fork();
-    this.net = createSupernet(space, config.network, { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
+    this.net = createSupernet(space, config.network, { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: options.weightSeed ?? seed });
     this.optimizer = new SgdNesterov({ momentum: recipe.momentum, weightDecay: recipe.weightDecay, decayed: this.net.params.decayed });
     this.schedule = createSchedule(recipe.schedule, options.horizon ?? { epochs: totalEpochs });
     this.stepsPerEpoch = batchCount(data.trainIndices.length, recipe.batchSize, true);
@@ -111,11 +123,25 @@ export class SupernetTrainer {
     return this.options.node === undefined ? {} : { node: this.options.node };
   }
 
+  /** The sampler's name (e.g. `fairnas`), for logs and results. */
+  get samplerName(): string {
+    return this.sampler.name;
+  }
+
+  /**
+   * Optimizer steps of one epoch in `state`: every batch for a single-path sampler, 1/m of
+   * them for a sampler of m paths per step (FairNAS runs m forward/backward passes per step,
+   * so an epoch keeps the forward/backward budget of one pass: A4, iterations = epochs*iters/m).
+   */
+  stepsIn(state: SpaceState): number {
+    return Math.max(1, Math.floor(this.stepsPerEpoch / this.sampler.pathsPerStep(state)));
+  }
+
   /** Trains one epoch on paths sampled inside `state`; returns early when cancelled. */
   async trainEpoch(state: SpaceState, phase = this.options.node === undefined ? 'supernet' : `sub-supernet ${this.options.node}`): Promise<void> {
     const recipe = this.config.training;
     const { data, ctx } = this;
-    const steps = this.stepsPerEpoch;
+    const steps = this.stepsIn(state);
     const epoch = this.epoch;
     let step = 0;
     let lossSum = 0;
@@ -146,6 +172,7 @@ export class SupernetTrainer {
       }
       await yieldToEventLoop();
       if (ctx.cancelled()) return;
+      if (step >= steps) break;
     }
     this.epoch += 1;
   }

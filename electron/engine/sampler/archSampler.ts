@@ -38,6 +38,12 @@ export interface ArchSampler {
    * @throws NasError INVALID_CONFIG when the state does not fit the space or cannot satisfy the rules.
    */
   next(state: SpaceState, pin?: OperatorPin): Architecture[];
+  /**
+   * How many paths `next(state)` returns (1 for single-path samplers). Trainers divide an
+   * epoch's steps by it, so a multi-path sampler spends the forward/backward budget of a
+   * single-path epoch (FairNAS: iterations = epochs * iters / m, ALGORITHMS.md A4).
+   */
+  pathsPerStep(state: SpaceState): number;
   saveState(): SamplerState;
   /** Continues exactly where a {@link saveState} left off; throws for another sampler's state. */
   loadState(saved: SamplerState): void;
@@ -60,6 +66,10 @@ export abstract class BaseSampler implements ArchSampler {
   }
 
   abstract next(state: SpaceState, pin?: OperatorPin): Architecture[];
+
+  pathsPerStep(_state: SpaceState): number {
+    return 1;
+  }
 
   saveState(): SamplerState {
     return { name: this.name, rng: this.rng.saveState(), step: this.step };

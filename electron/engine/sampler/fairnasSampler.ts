@@ -31,13 +31,18 @@ export class FairnasSampler extends BaseSampler {
     return out.slice(0, m);
   }
 
+  /** m, the largest remaining op count of the state. */
+  override pathsPerStep(state: SpaceState): number {
+    return Math.max(...state.remaining.map((ops) => ops.length));
+  }
+
   /** m paths per step, m = the largest remaining op count. */
   next(state: SpaceState, pin?: OperatorPin): Architecture[] {
     if (pin) {
       throw new NasError('INVALID_CONFIG', 'The fairnas sampler cannot pin an operator: every op runs in every step.', { fix: 'Use the uniform or spos-depth sampler to sample children that contain an operator.' });
     }
     validateState(this.space, state);
-    const m = Math.max(...state.remaining.map((ops) => ops.length));
+    const m = this.pathsPerStep(state);
     const columns = state.remaining.map((ops) => this.column(ops, m));
     this.step++;
     return Array.from({ length: m }, (_, p) => columns.map((col) => col[p] as string));

@@ -1,12 +1,13 @@
 /**
  * Reads one experiment directory for display, without its job process: experiment.json, every
- * readable event, space.json and results.json. Used by the Experiments browser (offline, or a
+ * readable event, space.json, results.json and the tau-*.json rankings. Used by the Experiments browser (offline, or a
  * folder copied from another machine) and `nas-shrink show`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
 import type { ExperimentDetail } from '../../../shared/model/job';
+import { tauRecordSchema, type TauRecord } from '../../../shared/model/tau';
 import { readEvents, readExperimentRecord } from './experimentStore';
 
 function readJsonIfPresent(file: string): Record<string, unknown> | null {
@@ -16,6 +17,29 @@ function readJsonIfPresent(file: string): Record<string, unknown> | null {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new NasError('STORE_IO', `${file} is not valid JSON: ${(error as Error).message}`, { fix: 'It is rewritten atomically by the job; restore it from a backup if it was edited by hand.' });
   }
+}
+
+/**
+ * The rankings `nas-shrink tau` saved (tau-<checkpoint>.json), sorted by file name. A file that
+ * is not such a record is left out rather than failing the whole view (it may be a user's own).
+ */
+export function readTauRecords(dir: string): TauRecord[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => /^tau-.+\.json$/.test(n)).sort();
+  } catch {
+    return [];
+  }
+  const out: TauRecord[] = [];
+  for (const name of names) {
+    try {
+      const parsed = tauRecordSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')));
+      if (parsed.success) out.push(parsed.data);
+    } catch {
+      // unreadable or not JSON: not a tau record
+    }
+  }
+  return out;
 }
 
 /**
@@ -43,5 +67,6 @@ export function readExperimentDetail(root: string, id: string): ExperimentDetail
     skippedLines: skipped,
     space: readJsonIfPresent(path.join(dir, 'space.json')),
     results: readJsonIfPresent(path.join(dir, 'results.json')),
+    tau: readTauRecords(dir),
   };
 }

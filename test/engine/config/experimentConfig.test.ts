@@ -37,6 +37,20 @@ describe('experiment config', () => {
     expect(error.message).toContain('architecture: method standalone needs the architecture to train');
   });
 
+  it('checks the ABS downstream supernet and stand-alone top-k', () => {
+    const abs = getPreset('nb201-fashion-abs');
+    const ok = parseExperimentConfig({ ...abs, abs: { ...abs.abs, downstream: { sampler: 'fairnas', epochs: 2 }, standaloneTopK: 1 } }, 'x');
+    expect(ok.abs?.downstream).toEqual({ sampler: 'fairnas', epochs: 2 });
+    expect(abs.abs?.downstream).toBeUndefined();
+    expect(abs.abs?.standaloneTopK).toBe(0);
+    const bad = errorOf(() => parseExperimentConfig({ ...abs, abs: { ...abs.abs, downstream: { sampler: 'spos', epochs: 0 } } }, 'x'));
+    expect(bad.message).toContain('abs.downstream.sampler');
+    expect(bad.message).toContain('abs.downstream.epochs');
+    const { standalone: _standalone, ...noRecipe } = abs;
+    const missing = errorOf(() => parseExperimentConfig({ ...noRecipe, abs: { ...abs.abs, standaloneTopK: 2 } }, 'x'));
+    expect(missing.message).toContain('abs.standaloneTopK: training the best architectures stand-alone needs a standalone recipe');
+  });
+
   it('applies overrides: epochs, seed, image cap and a detected dataset folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-idx-'));
     fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), '');
