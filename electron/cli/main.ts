@@ -13,12 +13,14 @@ import { listCommand, showCommand } from './commands/list';
 import { presetsCommand } from './commands/presets';
 import { scoreCommand, SCORE_HELP, tauCommand, TAU_HELP } from './commands/scoreArchs';
 import { runCommand, RUN_HELP } from './commands/run';
+import { resumeCommand, RESUME_HELP } from './commands/resume';
 import { serveCommand, SERVE_HELP } from './commands/serve';
 
 type Command = { run: (argv: string[]) => Promise<number>; summary: string; help?: string };
 
 const COMMANDS: Record<string, Command> = {
   run: { run: runCommand, summary: 'run an experiment from a preset', help: RUN_HELP },
+  resume: { run: resumeCommand, summary: 'continue a killed, failed or cancelled experiment from its last checkpoint', help: RESUME_HELP },
   eval: { run: evalCommand, summary: 'train one architecture stand-alone and print its test accuracy', help: EVAL_HELP },
   serve: { run: serveCommand, summary: 'serve the UI to a browser (token-protected, 127.0.0.1 by default)', help: SERVE_HELP },
   doctor: { run: doctorCommand, summary: 'show the compute backend, why faster ones were skipped, and versions', help: DOCTOR_HELP },
@@ -50,6 +52,7 @@ Options:
 Examples:
   nas-shrink run cnn-fashion
   nas-shrink run nb201-fashion --data /usr/share/datasets/fashion-mnist --epochs 1
+  nas-shrink resume experiments/<name>
   nas-shrink eval '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
   nas-shrink serve --port 0
   nas-shrink doctor`;
