@@ -7,7 +7,7 @@ import { invokeChannels, isInvokeChannel, isSubscribeChannel, subscribeChannels 
 import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../shared/ipc/contract';
 import type { Environment } from '../../shared/model/environment';
 import { listExperiments } from '../engine/store/experimentStore';
-import { readExperimentDetail } from '../engine/store/experimentDetail';
+import { experimentDirOf, readExperimentDetail } from '../engine/store/experimentDetail';
 import { listPresets, presetSummary } from '../engine/presets/presets';
 import type { EventSink, HostApi } from './hostApi';
 import type { JobSupervisor } from './jobSupervisor';
@@ -35,6 +35,7 @@ export function createHostApi(services: HostServices): HostApi {
     'jobs.start': (req) => services.supervisor.start(req),
     'jobs.cancel': (req) => services.supervisor.cancel(req.jobId),
     'jobs.command': (req) => services.supervisor.command(req.jobId, req.command),
+    'jobs.resume': (req) => services.supervisor.resume({ dir: experimentDirOf(services.supervisor.workspace, req.id) }),
     'jobs.list': () => services.supervisor.list(),
     'experiments.list': () => listExperiments(services.supervisor.workspace),
     'experiments.open': (req) => readExperimentDetail(services.supervisor.workspace, req.id),

@@ -149,5 +149,10 @@ export const experimentDetailSchema = z.object({
   space: z.record(z.string(), z.unknown()).nullable(),
   /** results.json: the final summary; null when absent. */
   results: z.record(z.string(), z.unknown()).nullable(),
+  /**
+   * True when `jobs.resume` can continue it: not finished, its method resumes, and no live job
+   * holds its folder. Absent from hosts older than resume.
+   */
+  resumable: z.boolean().optional(),
 });
 export type ExperimentDetail = z.infer<typeof experimentDetailSchema>;
