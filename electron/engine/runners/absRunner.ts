@@ -85,9 +85,11 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
   };
   try {
     if (ctx.resumeFrom) {
-      trainer.restore(ctx.resumeFrom);
       const restored = restoreAbsProgress(space, ctx.resumeFrom, ctx.dir);
       ({ state, history, commandsApplied } = restored.progress);
+      // The checkpoint no longer holds the weights of operators dropped before it.
+      trainer.releaseOps(history.flatMap((h) => h.decision.dropped));
+      trainer.restore(ctx.resumeFrom);
       ctx.emit({ type: 'log', level: 'info', message: `ABS resumed at epoch ${trainer.epoch} after ${history.length} shrink steps, ${stateSize(state)} architectures left${restored.replayed > 0 ? `; ${restored.replayed} command(s) received after that checkpoint applied again` : ''}` });
     } else {
       await trainer.checkpoint(REFERENCE_CHECKPOINT);
@@ -120,6 +122,8 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       const decision = shrinkStep(space, state, new Map(Object.entries(scores)), abs.policy);
       history.push({ step, epoch: trainer.epoch, metric: abs.metric, scores, decision });
       state = decision.state;
+      // Dropped for good: their weights and momentum go now (the checkpoints above keep them).
+      trainer.releaseOps(decision.dropped);
       ctx.emit({
         type: 'shrink',
         step,

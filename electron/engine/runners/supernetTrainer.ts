@@ -94,6 +94,21 @@ export class SupernetTrainer {
   }
 
   /**
+   * Frees the weights and momentum of operators shrinking dropped (ABS), so a long run does not
+   * carry them to the end. Returns how many variables were released.
+   */
+  releaseOps(dropped: readonly { readonly choiceId: string; readonly op: string }[]): number {
+    let count = 0;
+    for (const { choiceId, op } of dropped) {
+      const index = this.space.choices.findIndex((c) => c.id === choiceId);
+      const names = index < 0 || !this.net.releaseOp ? [] : this.net.releaseOp(index, op);
+      this.optimizer.forget(names);
+      count += names.length;
+    }
+    return count;
+  }
+
+  /**
    * Continues from a checkpoint written by {@link checkpoint} at the end of an epoch: weights, BN
    * running statistics, momentum, the data-order, evaluation and sampler RNGs, the epoch and
    * step counters (the LR schedule's position). Training on from here draws exactly what an

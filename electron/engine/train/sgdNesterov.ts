@@ -58,6 +58,14 @@ export class SgdNesterov {
     else this.buffers.set(name, tf.variable(value, false));
   }
 
+  /** Disposes the momentum buffers of variables that no longer exist (tfjs names). */
+  forget(names: Iterable<string>): void {
+    for (const name of names) {
+      this.buffers.get(name)?.dispose();
+      this.buffers.delete(name);
+    }
+  }
+
   dispose(): void {
     for (const b of this.buffers.values()) b.dispose();
     this.buffers.clear();
