@@ -8,12 +8,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { JOB_STATUSES, jobEventSchema } from '../../../shared/model/job';
+import { JOB_STATUSES } from '../../../shared/model/job';
 import type { ExperimentSummary, JobEvent, JobStatus } from '../../../shared/model/job';
 import { nasErrorSchema } from '../../../shared/errors';
 import { NasError } from '../../../shared/errors';
 import { storeError, writeJsonAtomic } from './atomicFile';
 import { acquireLock, releaseLock } from './directoryLock';
+import { parseEventLine } from './eventLine';
 
 /** Bumped when the directory layout changes incompatibly; newer directories are refused. */
 export const STORE_FORMAT_VERSION = 1;
@@ -179,13 +180,9 @@ export function readEvents(dir: string): ReadEventsResult {
   const skipped: number[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
-    try {
-      const parsed = jobEventSchema.safeParse(JSON.parse(line));
-      if (parsed.success) events.push(parsed.data);
-      else skipped.push(index + 1);
-    } catch {
-      skipped.push(index + 1);
-    }
+    const event = parseEventLine(line);
+    if (event) events.push(event);
+    else skipped.push(index + 1);
   });
   return { events, skipped };
 }
