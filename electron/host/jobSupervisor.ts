@@ -8,7 +8,7 @@ import { NasError } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
 import type { JobEvent, JobStatus, JobSummary, OperatorCommand } from '../../shared/model/job';
 import { ExperimentStore, isTerminal, readExperimentRecord } from '../engine/store/experimentStore';
-import { acquireLock, liveLockOwner, releaseLock } from '../engine/store/directoryLock';
+import { acquireLock, liveLockOwner, releaseLock, removeStaleLock } from '../engine/store/directoryLock';
 import { parseExperimentConfig } from '../engine/config/experimentConfig';
 import { resumeSupportFor } from '../engine/jobs/resumeSupport';
 import { applyOverrides, resolveConfig } from '../engine/config/resolveConfig';
@@ -258,6 +258,8 @@ export class JobSupervisor {
       // The directory may be gone or unwritable; the live summary still says what happened.
     }
     releaseLock(job.summary.dir, ours);
+    // The job's own lock after it died (a launcher that no longer knows the dead child's pid).
+    removeStaleLock(job.summary.dir);
     for (const l of job.listeners) l.onEnd(error ?? undefined);
     job.listeners.clear();
     job.resolveEnded({ ...job.summary });

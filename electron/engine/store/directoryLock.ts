@@ -158,3 +158,15 @@ export function releaseLock(dir: string, pids: readonly number[] = [process.pid]
   if (owner === null || owner === 'unreadable' || owner.host !== os.hostname() || !pids.includes(owner.pid)) return;
   fs.rmSync(lockFile(dir), { force: true });
 }
+
+/** Removes the lock if its owner no longer runs on this host (a job that died holding it). */
+export function removeStaleLock(dir: string): void {
+  let owner: LockOwner | null | 'unreadable';
+  try {
+    owner = readLock(dir);
+  } catch {
+    return;
+  }
+  if (owner === null || owner === 'unreadable' || isLockLive(owner)) return;
+  fs.rmSync(lockFile(dir), { force: true });
+}

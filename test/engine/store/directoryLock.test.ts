@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
-import { acquireLock, isProcessAlive, lockFile, readLock, releaseLock } from '../../../electron/engine/store/directoryLock';
+import { acquireLock, isProcessAlive, lockFile, readLock, releaseLock, removeStaleLock } from '../../../electron/engine/store/directoryLock';
 import { ExperimentStore, readExperimentRecord } from '../../../electron/engine/store/experimentStore';
 import { resolveConfig } from '../../../electron/engine/config/resolveConfig';
 import { JobSupervisor } from '../../../electron/host/jobSupervisor';
@@ -86,6 +86,16 @@ describe('directory lock', () => {
     expect(warning).toContain(`pid ${pid} on ${os.hostname()}`);
     expect(warning).toContain('no longer running');
     expect(readLock(dir)).toMatchObject({ pid: process.pid });
+  });
+
+  it('removeStaleLock removes a dead owner\'s lock and leaves a live one', async () => {
+    const dir = tmp();
+    writeLock(dir, { pid: await deadPid(), host: os.hostname(), started: 1 });
+    removeStaleLock(dir);
+    expect(fs.existsSync(lockFile(dir))).toBe(false);
+    writeLock(dir, { pid: sleeper.pid, host: os.hostname(), started: 1 });
+    removeStaleLock(dir);
+    expect(readLock(dir)).toMatchObject({ pid: sleeper.pid });
   });
 
   it('takes over a damaged lock file with a warning', () => {
