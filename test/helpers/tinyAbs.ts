@@ -1,8 +1,8 @@
 /**
- * A tiny ABS experiment for tests that run real job processes: C=2 NB201 supernet on 160
- * images of the bundled sample, 7 steps per epoch, two epochs before the first shrink step and
+ * A tiny ABS experiment for tests that run real job processes: C=2 NB201 supernet on 320
+ * images of the bundled sample (240 for training), 15 steps per epoch, two epochs before the first shrink step and
  * one between steps (three steps, six operators each, down to 36 architectures), a two-
- * generation evolutionary search. About 15 s on the wasm path.
+ * generation evolutionary search. About 20 s on the wasm path.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,7 +16,7 @@ export function tinyAbsConfig(): ExperimentConfig {
   return {
     ...base,
     name: 'tiny-abs',
-    maxTrainImages: 160,
+    maxTrainImages: 320,
     valFraction: 0.25,
     network: { ...base.network, channels: 2, cellsPerStage: 1 },
     training: { ...base.training, epochs: 2, batchSize: 16 },
