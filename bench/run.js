@@ -5,6 +5,7 @@
 //
 // Options: --backends wasm,wasm2,cpu,tfjs-node (wasm = default threads, wasm1/wasm2 = forced 1/2 XNNPACK threads)   --channels 16,8   --steps N   --repeat N (best of)
 //          --python /usr/bin/python3        --no-torch
+//          --load   instead: the load benchmark (1,000 experiments, 100,000 events; bench/loadBench.js)
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -139,4 +140,5 @@ function main() {
   if (Math.max(loadBefore, loadAfter) > os.cpus().length) console.log('bench: the machine was busy: multi-threaded figures (PyTorch 2 threads above all) are unreliable; compare with the 1-thread rows');
 }
 
-main();
+if (process.argv.includes('--load')) require('./loadBench.js');
+else main();

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'NAN_LOSS',
   'BACKEND_UNAVAILABLE',
   'STORE_IO',
+  /** Another live job writes that experiment directory (its job.lock names the owner). */
+  'EXPERIMENT_LOCKED',
   'UNAUTHORIZED',
   /** Client side only: the transport is not connected to a host. */
   'NOT_CONNECTED',

@@ -7,26 +7,22 @@ import * as path from 'node:path';
 import { NasError, formatError } from '../../shared/errors';
 import { appRoot } from '../host/appPaths';
 import { UsageError } from './cliError';
-import { doctorCommand, DOCTOR_HELP } from './commands/doctor';
-import { evalCommand, EVAL_HELP } from './commands/evalArch';
-import { listCommand, showCommand } from './commands/list';
-import { presetsCommand } from './commands/presets';
-import { scoreCommand, SCORE_HELP, tauCommand, TAU_HELP } from './commands/scoreArchs';
-import { runCommand, RUN_HELP } from './commands/run';
-import { serveCommand, SERVE_HELP } from './commands/serve';
 
-type Command = { run: (argv: string[]) => Promise<number>; summary: string; help?: string };
+type Command = { load: () => Promise<(argv: string[]) => Promise<number>>; summary: string };
 
+// Commands load their module on use: `list` and `show` never pay for TensorFlow's start-up
+// (about 0.3 s), which only training and scoring commands need.
 const COMMANDS: Record<string, Command> = {
-  run: { run: runCommand, summary: 'run an experiment from a preset', help: RUN_HELP },
-  eval: { run: evalCommand, summary: 'train one architecture stand-alone and print its test accuracy', help: EVAL_HELP },
-  serve: { run: serveCommand, summary: 'serve the UI to a browser (token-protected, 127.0.0.1 by default)', help: SERVE_HELP },
-  doctor: { run: doctorCommand, summary: 'show the compute backend, why faster ones were skipped, and versions', help: DOCTOR_HELP },
-  score: { run: scoreCommand, summary: "score architectures with an experiment's supernet", help: SCORE_HELP },
-  tau: { run: tauCommand, summary: 'Kendall tau and Spearman rho of each metric against a ground-truth table', help: TAU_HELP },
-  presets: { run: presetsCommand, summary: 'list the built-in presets' },
-  list: { run: listCommand, summary: 'list the experiments in a folder (default ./experiments)' },
-  show: { run: showCommand, summary: 'show one experiment directory' },
+  run: { load: async () => (await import('./commands/run.js')).runCommand, summary: 'run an experiment from a preset' },
+  resume: { load: async () => (await import('./commands/resume.js')).resumeCommand, summary: 'continue a killed, failed or cancelled experiment from its last checkpoint' },
+  eval: { load: async () => (await import('./commands/evalArch.js')).evalCommand, summary: 'train one architecture stand-alone and print its test accuracy' },
+  serve: { load: async () => (await import('./commands/serve.js')).serveCommand, summary: 'serve the UI to a browser (token-protected, 127.0.0.1 by default)' },
+  doctor: { load: async () => (await import('./commands/doctor.js')).doctorCommand, summary: 'show the compute backend, why faster ones were skipped, and versions' },
+  score: { load: async () => (await import('./commands/scoreArchs.js')).scoreCommand, summary: "score architectures with an experiment's supernet" },
+  tau: { load: async () => (await import('./commands/scoreArchs.js')).tauCommand, summary: 'Kendall tau and Spearman rho of each metric against a ground-truth table' },
+  presets: { load: async () => (await import('./commands/presets.js')).presetsCommand, summary: 'list the built-in presets' },
+  list: { load: async () => (await import('./commands/list.js')).listCommand, summary: 'list the experiments in a folder (default ./experiments)' },
+  show: { load: async () => (await import('./commands/list.js')).showCommand, summary: 'show one experiment directory' },
 };
 
 function version(): string {
@@ -50,6 +46,7 @@ Options:
 Examples:
   nas-shrink run cnn-fashion
   nas-shrink run nb201-fashion --data /usr/share/datasets/fashion-mnist --epochs 1
+  nas-shrink resume experiments/<name>
   nas-shrink eval '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
   nas-shrink serve --port 0
   nas-shrink doctor`;
@@ -71,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await (await command.load())(rest);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`nas-shrink ${name}: ${(error as Error).message}`);

@@ -7,7 +7,10 @@ import * as path from 'node:path';
 import { NasError } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
 import type { JobEvent, JobStatus, JobSummary, OperatorCommand } from '../../shared/model/job';
-import { ExperimentStore, isTerminal } from '../engine/store/experimentStore';
+import { ExperimentStore, isTerminal, readExperimentRecord } from '../engine/store/experimentStore';
+import { acquireLock, liveLockOwner, releaseLock, removeStaleLock } from '../engine/store/directoryLock';
+import { parseExperimentConfig } from '../engine/config/experimentConfig';
+import { resumeSupportFor } from '../engine/jobs/resumeSupport';
 import { applyOverrides, resolveConfig } from '../engine/config/resolveConfig';
 import type { ExperimentConfig } from '../engine/config/experimentConfig';
 import { CANCEL_GRACE_MS, fromJobMessageSchema } from '../job/protocol';
@@ -77,7 +80,6 @@ export class JobSupervisor {
     const dir = path.resolve(request.dir ?? path.join(this.options.workspace, newExperimentDirName(config.name)));
     const jobId = path.basename(dir);
     if (this.jobs.has(jobId)) throw new NasError('INVALID_CONFIG', `A job named ${jobId} is already known.`, { fix: 'Choose another --out folder.' });
-    const spec: JobSpec = { jobId, dir, config, backend: request.backend };
     const created = Date.now();
     ExperimentStore.create(dir, {
       id: jobId,
@@ -90,11 +92,49 @@ export class JobSupervisor {
       error: null,
       summary: null,
     });
+    return this.launch({ jobId, dir, config, backend: request.backend, lockHolder: process.pid }, config.name, created);
+  }
+
+  /**
+   * Continues an interrupted experiment (killed, crashed, failed or cancelled) in a new job
+   * process, from its newest valid checkpoint. Refused, with the reason and the fix, for a
+   * finished experiment, a method that cannot resume, and a directory another live job holds.
+   */
+  resume(request: { dir: string; backend?: JobSpec['backend'] }): JobSummary {
+    const dir = path.resolve(request.dir);
+    const record = readExperimentRecord(dir);
+    const jobId = path.basename(dir);
+    const known = this.jobs.get(jobId);
+    if (known && !isTerminal(known.summary.status)) {
+      throw new NasError('EXPERIMENT_LOCKED', `${dir} is still running in this session (job ${jobId}).`, { fix: 'Wait for it to end, or cancel it first.' });
+    }
+    if (record.status === 'finished') {
+      throw new NasError('INVALID_CONFIG', `${dir} has finished; there is nothing to resume.`, { fix: 'Start a new experiment with `nas-shrink run` (e.g. with more --epochs).' });
+    }
+    const config = parseExperimentConfig(record.config, `${dir}/experiment.json`);
+    if (!resumeSupportFor(config.method)) {
+      throw new NasError('INVALID_CONFIG', `Experiments of method ${config.method} cannot be resumed; ${dir} stays as it is.`, { fix: `Start it again: \`nas-shrink run ${record.preset}\`.` });
+    }
+    // Refuses a live owner; takes over the lock of a job that died without releasing it.
+    const { warning } = acquireLock(dir);
+    try {
+      ExperimentStore.open(dir).update({ status: 'queued', error: null });
+    } catch (error) {
+      releaseLock(dir);
+      throw error;
+    }
+    if (known) this.jobs.delete(jobId);
+    return this.launch({ jobId, dir, config, backend: request.backend, resume: true, lockHolder: process.pid, notices: warning ? [warning] : [] }, record.preset, Date.now());
+  }
+
+  /** Starts the job process for `spec` (its directory already locked by this process). */
+  private launch(spec: JobSpec, preset: string, startedAt: number): JobSummary {
+    const { jobId, dir } = spec;
     const child = this.options.launcher(this.options.entry, path.join(dir, 'job.log'), { ...process.env, ...this.options.env });
     let resolveEnded: (s: JobSummary) => void = () => undefined;
     const ended = new Promise<JobSummary>((resolve) => (resolveEnded = resolve));
     const job: Job = {
-      summary: { jobId, preset: config.name, dir, status: 'queued', startedAt: created, endedAt: null, error: null },
+      summary: { jobId, preset, dir, status: 'queued', startedAt, endedAt: null, error: null },
       process: child,
       events: [],
       listeners: new Set(),
@@ -206,12 +246,20 @@ export class JobSupervisor {
     job.summary.endedAt = Date.now();
     job.summary.error = error;
     // The job process normally records its own end; after a crash or kill we record it here.
+    // Only while no other live process holds the directory (a job that lost the lock race).
+    const ours = [process.pid, ...(job.process.pid === undefined ? [] : [job.process.pid])];
     try {
-      const store = ExperimentStore.open(job.summary.dir);
-      if (!isTerminal(store.read().status)) store.update({ status, error });
+      const owner = liveLockOwner(job.summary.dir);
+      if (owner === null || ours.includes(owner.pid)) {
+        const store = ExperimentStore.open(job.summary.dir);
+        if (!isTerminal(store.read().status)) store.update({ status, error });
+      }
     } catch {
       // The directory may be gone or unwritable; the live summary still says what happened.
     }
+    releaseLock(job.summary.dir, ours);
+    // The job's own lock after it died (a launcher that no longer knows the dead child's pid).
+    removeStaleLock(job.summary.dir);
     for (const l of job.listeners) l.onEnd(error ?? undefined);
     job.listeners.clear();
     job.resolveEnded({ ...job.summary });

@@ -7,7 +7,11 @@ import { NasError, toErrorData } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
 import type { JobStatus, OperatorCommand } from '../../shared/model/job';
 import { initBackend } from '../engine/tf/backend';
-import { ExperimentStore } from '../engine/store/experimentStore';
+import { ExperimentStore, readEvents } from '../engine/store/experimentStore';
+import { acquireLock, releaseLock } from '../engine/store/directoryLock';
+import { latestValidCheckpoint } from '../engine/store/checkpointList';
+import type { LoadedCheckpoint } from '../engine/store/checkpoint';
+import { resumeSupportFor } from '../engine/jobs/resumeSupport';
 import { runnerFor } from '../engine/jobs/runners';
 import { parseExperimentConfig } from '../engine/config/experimentConfig';
 import { EventBatcher } from './eventBatcher';
@@ -21,10 +25,32 @@ let commands: OperatorCommand[] = [];
 let started = false;
 
 async function run(spec: JobSpec): Promise<void> {
+  // The lock first: a job that cannot own the directory must not write a byte to it.
+  try {
+    acquireLock(spec.dir, { handoverFrom: spec.lockHolder === undefined ? [] : [spec.lockHolder] });
+  } catch (error) {
+    parent.send({ type: 'done', status: 'failed', error: toErrorData(error) });
+    return;
+  }
+  try {
+    await runLocked(spec);
+  } finally {
+    releaseLock(spec.dir);
+  }
+}
+
+async function runLocked(spec: JobSpec): Promise<void> {
   const store = ExperimentStore.open(spec.dir);
+  // A resumed run continues the event numbering after the killed run's last readable event.
+  let startSeq = 0;
+  if (spec.resume) {
+    store.endTornLine();
+    startSeq = (readEvents(spec.dir).events.at(-1)?.seq ?? -1) + 1;
+  }
   const batcher = new EventBatcher(
     { persist: (events) => store.appendEvents(events), publish: (events) => parent.send({ type: 'events', events }) },
     EVENT_BATCH_MS,
+    startSeq,
   );
   const finish = (status: JobStatus, error: NasErrorData | null, summary: Record<string, unknown> | null): void => {
     if (error) batcher.emit({ type: 'error', error });
@@ -37,10 +63,26 @@ async function run(spec: JobSpec): Promise<void> {
   try {
     const config = parseExperimentConfig(spec.config, 'job spec');
     const backend = await initBackend({ only: spec.backend });
-    store.update({ status: 'running', backend: backend.chosen });
+    store.update({ status: 'running', backend: backend.chosen, error: null });
     batcher.emit({ type: 'status', status: 'running', backend: backend.chosen });
+    for (const notice of spec.notices ?? []) batcher.emit({ type: 'log', level: 'warn', message: notice });
     for (const attempt of backend.attempts.filter((a) => !a.ok)) {
       batcher.emit({ type: 'log', level: 'info', message: `backend ${attempt.name} skipped: ${attempt.reason}` });
+    }
+    let resumeFrom: LoadedCheckpoint | null | undefined;
+    if (spec.resume) {
+      const support = resumeSupportFor(config.method);
+      if (!support) throw new NasError('INVALID_CONFIG', `Experiments of method ${config.method} cannot be resumed.`, { fix: 'Start it again with `nas-shrink run`.' });
+      const latest = latestValidCheckpoint(spec.dir, (label) => support.accepts(label));
+      for (const warning of latest.warnings) batcher.emit({ type: 'log', level: 'warn', message: warning });
+      resumeFrom = latest.checkpoint;
+      batcher.emit({
+        type: 'log',
+        level: 'info',
+        message: resumeFrom
+          ? `resumed from checkpoint '${resumeFrom.label}' (epoch ${resumeFrom.meta.epoch}, step ${resumeFrom.meta.step}); events after it from the interrupted run are redone`
+          : 'resumed with no epoch checkpoint yet: starting again from the beginning',
+      });
     }
     const summary = await runnerFor(config.method)({
       config,
@@ -53,6 +95,7 @@ async function run(spec: JobSpec): Promise<void> {
         commands = [];
         return taken;
       },
+      ...(resumeFrom !== undefined ? { resumeFrom } : {}),
     });
     if (cancelRequested) finish('cancelled', null, summary);
     else finish('finished', null, summary);

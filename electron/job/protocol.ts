@@ -15,6 +15,12 @@ export const jobSpecSchema = z.object({
   /** The resolved experiment config; the job validates it again (experimentConfigSchema). */
   config: z.unknown(),
   backend: z.enum(BACKEND_NAMES).optional(),
+  /** Continue an interrupted run from its newest valid checkpoint (`nas-shrink resume`). */
+  resume: z.boolean().optional(),
+  /** The pid that holds the directory's lock for this job (the host); the job takes it over. */
+  lockHolder: z.number().int().positive().optional(),
+  /** Warnings of the host about this start (a stale lock taken over), recorded as log events. */
+  notices: z.array(z.string()).optional(),
 });
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 

@@ -35,6 +35,11 @@ export const invokeChannels = {
   'jobs.cancel': { request: jobIdSchema.strict(), response: jobSummarySchema },
   /** Sends a lock, force-drop or undo to a running job; it answers in a `command` event. */
   'jobs.command': { request: z.object({ jobId: z.string().min(1).max(100), command: operatorCommandSchema }).strict(), response: jobSummarySchema },
+  /**
+   * Continues an interrupted experiment of the workspace (killed, crashed, failed, cancelled)
+   * from its newest valid checkpoint in a new job process; returns at once with the job.
+   */
+  'jobs.resume': { request: z.object({ id: z.string().min(1).max(200) }).strict(), response: jobSummarySchema },
   /** Jobs started by this host, running or ended. */
   'jobs.list': { request: z.object({}).strict(), response: z.array(jobSummarySchema) },
   /** One experiment directory read from disk (running or finished, from this or another machine). */

@@ -152,5 +152,10 @@ export const experimentDetailSchema = z.object({
   results: z.record(z.string(), z.unknown()).nullable(),
   /** tau-<checkpoint>.json files (`nas-shrink tau`), by checkpoint; absent in older hosts. */
   tau: z.array(tauRecordSchema).optional(),
+  /**
+   * True when `jobs.resume` can continue it: not finished, its method resumes, and no live job
+   * holds its folder. Absent from hosts older than resume.
+   */
+  resumable: z.boolean().optional(),
 });
 export type ExperimentDetail = z.infer<typeof experimentDetailSchema>;

@@ -8,6 +8,7 @@ import type { JobSupervisor, StartJobRequest } from '../../electron/host/jobSupe
 export class FakeSupervisor {
   readonly workspace: string;
   readonly started: StartJobRequest[] = [];
+  readonly resumed: string[] = [];
   private listeners: { onEvents: (e: JobEvent[]) => void; onEnd: (error?: NasErrorData) => void }[] = [];
 
   constructor(workspace: string) {
@@ -17,6 +18,10 @@ export class FakeSupervisor {
   start(request: StartJobRequest): JobSummary {
     this.started.push(request);
     return { jobId: 'job-1', preset: request.preset, dir: `${this.workspace}/job-1`, status: 'queued', startedAt: 1, endedAt: null, error: null };
+  }
+  resume(request: { dir: string }): JobSummary {
+    this.resumed.push(request.dir);
+    return { jobId: 'job-r', preset: 'nb201-fashion', dir: request.dir, status: 'queued', startedAt: 1, endedAt: null, error: null };
   }
   cancel(jobId: string): JobSummary {
     return { jobId, preset: 'cnn-fashion', dir: `${this.workspace}/${jobId}`, status: 'running', startedAt: 1, endedAt: null, error: null };

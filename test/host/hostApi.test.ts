@@ -55,12 +55,23 @@ describe('HostApi', () => {
 });
 
 describe('experiments.open', () => {
-  it('refuses ids that leave the workspace', async () => {
-    const { api } = makeApi();
-    for (const id of ['../etc', '..', '/etc/passwd', 'a/../../b']) {
+  it('refuses ids that leave the workspace (also for jobs.resume)', async () => {
+    const { api, supervisor } = makeApi();
+    for (const id of ['../etc', '..', '/etc/passwd', 'a/../../b', 'a\\..\\b']) {
       const error = await rejection(api.invoke('experiments.open', { id }));
       expect(error.code, id).toBe('INVALID_PAYLOAD');
+      const resumeError = await rejection(api.invoke('jobs.resume', { id }));
+      expect(resumeError.code, id).toBe('INVALID_PAYLOAD');
     }
+    expect(supervisor.resumed).toEqual([]);
+  });
+
+  it('jobs.resume resumes the experiment folder of that id inside the workspace', async () => {
+    const { api, supervisor } = makeApi();
+    const path = await import('node:path');
+    const summary = (await api.invoke('jobs.resume', { id: 'exp-a' })) as { jobId: string; status: string };
+    expect(summary.status).toBe('queued');
+    expect(supervisor.resumed).toEqual([path.join(path.resolve(supervisor.workspace), 'exp-a')]);
   });
 
   it('reads a directory with a torn last event line, skipping it', async () => {
@@ -77,6 +88,24 @@ describe('experiments.open', () => {
     expect(detail.events).toHaveLength(1);
     expect(detail.skippedLines).toEqual([2]);
     expect(detail.space).toBeNull();
+    // Failed, and its lock is ours (alive): not resumable until it is released.
+    expect((detail as { resumable?: boolean }).resumable).toBe(false);
+  });
+
+  it('marks a failed supernet run whose folder no live job holds as resumable, a finished one not', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { ExperimentStore } = await import('../../electron/engine/store/experimentStore');
+    const { releaseLock } = await import('../../electron/engine/store/directoryLock');
+    const supervisor = new FakeSupervisor(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-open-')));
+    const api = createHostApi({ supervisor: supervisor.asSupervisor(), environment: () => Promise.reject(new Error('unused')) as Promise<Environment> });
+    const record = { preset: 'nb201-fashion', created: 1, config: { method: 'supernet' }, backend: 'cpu', versions: {}, error: null, summary: null };
+    for (const [id, status] of [['failed-run', 'failed'], ['done-run', 'finished']] as const) {
+      ExperimentStore.create(path.join(supervisor.workspace, id), { ...record, id, status });
+      releaseLock(path.join(supervisor.workspace, id));
+    }
+    expect(((await api.invoke('experiments.open', { id: 'failed-run' })) as { resumable?: boolean }).resumable).toBe(true);
+    expect(((await api.invoke('experiments.open', { id: 'done-run' })) as { resumable?: boolean }).resumable).toBe(false);
   });
 
   it('carries the tau-<checkpoint>.json rankings, leaving out files that are not such records', async () => {

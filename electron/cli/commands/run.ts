@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatError } from '../../../shared/errors';
+import type { JobSummary } from '../../../shared/model/job';
 import { readExperimentRecord } from '../../engine/store/experimentStore';
 import { parseBackendName } from '../../engine/tf/backend';
 import { defaultWorkspace } from '../../host/appPaths';
@@ -70,6 +71,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   const json = values.json === true;
   const final = await followJob(host.supervisor, job, json);
 
+  return reportEnd(final, json);
+}
+
+/** Prints how a followed job ended (the summary's highlights) and returns the exit code. */
+export function reportEnd(final: JobSummary, json: boolean): number {
   if (json) return final.status === 'finished' ? 0 : final.status === 'cancelled' ? 130 : 1;
   if (final.status === 'finished') {
     console.error(`finished: ${final.dir}`);

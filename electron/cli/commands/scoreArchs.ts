@@ -113,10 +113,14 @@ export async function tauCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.truth) throw new UsageError('tau needs --truth CSV (e.g. ../shared/data/nb201-accuracy.csv or a ground-truth job\'s table).');
-  if (positionals[0] && isGmExperiment(path.resolve(positionals[0]))) return gmTau(path.resolve(positionals[0]), values);
+  if (!positionals[0]) throw new UsageError('Give the experiment directory first, e.g. `nas-shrink tau experiments/<name> --truth truth.csv`.');
+  // The table first: a bad CSV is reported before the dataset and the supernet are loaded.
+  const record = readExperimentRecord(path.resolve(positionals[0]));
+  const space = createSearchSpace(parseExperimentConfig(record.config, `${positionals[0]}/experiment.json`).space);
+  const rows = readTruthTable(values.truth, space, { archColumn: values['arch-column'], valueColumn: values['value-column'] });
+  if (isGmExperiment(path.resolve(positionals[0]))) return gmTau(path.resolve(positionals[0]), values);
   const opened = await open(positionals[0], values.checkpoint, values.backend);
   try {
-    const rows = readTruthTable(values.truth, opened.space, { archColumn: values['arch-column'], valueColumn: values['value-column'] });
     if (rows.length < 3) throw new NasError('DATASET_CORRUPT', `${values.truth} has ${rows.length} rows; ranking needs at least 3.`, { fix: 'Use a larger table.' });
     const truth = rows.map((r) => r.value);
     const ctx = { supernet: opened.supernet, reference: opened.reference, data: opened.data, state: { remaining: opened.space.choices.map((c) => [...c.ops]), locked: [], forceDropped: [] } };

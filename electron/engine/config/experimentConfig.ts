@@ -141,6 +141,14 @@ export const experimentConfigSchema = z
     if (config.method === 'standalone' && !config.architecture) {
       ctx.addIssue({ code: 'custom', path: ['architecture'], message: 'method standalone needs the architecture to train' });
     }
+    // Checked here, before a job (and its experiment folder) exists: an unknown op fails at once.
+    if (config.architecture) {
+      try {
+        createSearchSpace(config.space).parse(config.architecture);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['architecture'], message: (error instanceof NasError ? `${error.message}${error.fix ? ` ${error.fix}` : ''}` : String(error)).replace(/\.$/, '') });
+      }
+    }
     if (config.space.kind === 'nb201') {
       const n = networkConfigSchema.safeParse(config.network);
       if (!n.success) for (const i of n.error.issues) ctx.addIssue({ code: 'custom', path: ['network', ...i.path.map(String)], message: i.message });

@@ -6,6 +6,7 @@
 import type { JobEventInput, OperatorCommand } from '../../../shared/model/job';
 import type { BackendReport } from '../../../shared/model/environment';
 import type { ExperimentConfig } from '../config/experimentConfig';
+import type { LoadedCheckpoint } from '../store/checkpoint';
 
 export interface JobContext {
   /** The validated config, overrides applied (as recorded in experiment.json). */
@@ -19,6 +20,14 @@ export interface JobContext {
   cancelled(): boolean;
   /** User commands received since the last call (lock, force-drop, undo), oldest first. */
   takeCommands(): OperatorCommand[];
+  /**
+   * Set when this job continues an interrupted run (`nas-shrink resume`): the newest valid
+   * checkpoint the method's ResumeSupport accepts (jobs/resumeSupport.ts). The runner restores
+   * its weights, RNGs, sampler, schedule position and own state from it and carries on; work
+   * after that checkpoint is done again. Null: resume was asked but no checkpoint exists yet
+   * (start from the beginning). Absent: a fresh run.
+   */
+  readonly resumeFrom?: LoadedCheckpoint | null;
 }
 
 /** What a runner returns; stored as experiment.json's `summary` and sent as the `result` event. */

@@ -29,6 +29,16 @@ export interface Nb201AngleShape {
   readonly cells: number;
   /** Ops with weights per edge and cell: the conv ops the supernet was built with. */
   readonly convOps: readonly string[];
+  /**
+   * `e/op` pairs of conv ops whose weights were released after ABS dropped them
+   * (Nb201Supernet.releaseOp); present only when there are some. They cannot be scored, and no
+   * architecture of the shrunk space uses them.
+   */
+  readonly released?: readonly string[];
+}
+
+function isReleased(shape: Nb201AngleShape, e: number, op: string): boolean {
+  return shape.released?.includes(`${e}/${op}`) ?? false;
 }
 
 function edgeIndex(to: number, from: number): number {
@@ -61,7 +71,9 @@ export function nb201AngleShape(params: ParamStore): Nb201AngleShape {
     convOps.add(m[2] as string);
   }
   if (cells % 3 !== 0 || cells === 0) throw new Error(`nb201AngleShape: ${cells} cells is not three stages`);
-  return { channels, cells, convOps: NB201_OPS.filter((op) => convOps.has(op)) };
+  const ops = NB201_OPS.filter((op) => convOps.has(op));
+  const released = NB201_EDGES.flatMap((_, e) => ops.filter((op) => !params.has(`cell0/e${e}/${op}/conv`)).map((op) => `${e}/${op}`));
+  return { channels, cells, convOps: ops, ...(released.length > 0 ? { released } : {}) };
 }
 
 /** Channels of cell `i` (stage = i / (cells / 3)). */
@@ -79,7 +91,7 @@ export function nb201FixedNames(): string[] {
 /** Every tensor an NB201 angle vector may read: the fixed names, then every cell conv kernel. */
 export function nb201AngleNames(shape: Nb201AngleShape): string[] {
   const names = nb201FixedNames();
-  for (let c = 0; c < shape.cells; c++) NB201_EDGES.forEach((_, e) => shape.convOps.forEach((op) => names.push(`cell${c}/e${e}/${op}/conv`)));
+  for (let c = 0; c < shape.cells; c++) NB201_EDGES.forEach((_, e) => shape.convOps.forEach((op) => isReleased(shape, e, op) || names.push(`cell${c}/e${e}/${op}/conv`)));
   return names;
 }
 
@@ -141,7 +153,7 @@ export class Nb201AngleTable {
     const edgeOp = NB201_EDGES.map((_, e) =>
       NB201_OPS.map((op) => {
         const kind = nb201Op(op).kind;
-        if (kind === 'relu_conv_bn' && !shape.convOps.includes(op)) return null;
+        if (kind === 'relu_conv_bn' && (!shape.convOps.includes(op) || isReleased(shape, e, op))) return null;
         const total = zero();
         for (let c = 0; c < shape.cells; c++) {
           const block = opBlock(shape, c, e, op);

@@ -4,7 +4,8 @@
  * with the chosen metric (the angle by default), drop the weakest by the policy, repeat until
  * the space is no larger than the target, then search the shrunk space. The supernet is never
  * re-initialised while shrinking: one LR schedule spans the run. The user's locks and
- * force-drops arrive as commands and take effect at the next shrink step.
+ * force-drops arrive as commands and take effect at the next shrink step. A killed run resumes
+ * from its newest epoch checkpoint (ctx.resumeFrom; what is saved there: absResume.ts).
  */
 import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
@@ -22,6 +23,7 @@ import type { SpaceState } from '../space/spaceState';
 import { loadCheckpoint } from '../store/checkpoint';
 import { checkpointsRoot } from '../store/checkpoint';
 import { writeJsonAtomic } from '../store/atomicFile';
+import { absCheckpointExtra, restoreAbsProgress } from './absResume';
 import { loadExperimentData } from './experimentData';
 import { scoreOperators, searchFitness, scoreWithAllMetrics } from './absScoring';
 import type { BestArchitecture } from './absScoring';
@@ -71,12 +73,14 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
   const totalEpochs = config.training.epochs + abs.epochsPerStep * (maxSteps(space, abs) - 1);
   const trainer = new SupernetTrainer(space, config, data, ctx, totalEpochs);
   let state = fullState(space);
-  const history: ShrinkRecord[] = [];
+  let history: ShrinkRecord[] = [];
+  let commandsApplied = 0;
   let downstreamTrainer: SupernetTrainer | null = null;
   const takeCommands = (): void => {
     for (const command of ctx.takeCommands()) {
       const applied = applyOperatorCommand(space, state, command);
       state = applied.state;
+      commandsApplied += 1;
       ctx.emit({ type: 'command', command, accepted: applied.outcome.accepted, message: applied.outcome.message });
     }
   };
@@ -87,22 +91,39 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       ctx.emit({ type: 'command', command, accepted: false, message: `Shrinking has ended (the space is final at ${stateSize(state)} architectures); ${command.key} was not changed.` });
     }
   };
+  const saveEpoch = async (): Promise<void> => {
+    const extra = absCheckpointExtra({ state, history, commandsApplied });
+    await trainer.checkpoint(`epoch-${trainer.epoch}`, extra);
+    await trainer.checkpoint(LAST_CHECKPOINT, extra);
+  };
   try {
-    await trainer.checkpoint(REFERENCE_CHECKPOINT);
+    if (ctx.resumeFrom) {
+      const restored = restoreAbsProgress(space, ctx.resumeFrom, ctx.dir);
+      ({ state, history, commandsApplied } = restored.progress);
+      // The checkpoint no longer holds the weights of operators dropped before it.
+      trainer.releaseOps(history.flatMap((h) => h.decision.dropped));
+      trainer.restore(ctx.resumeFrom);
+      ctx.emit({ type: 'log', level: 'info', message: `ABS resumed at epoch ${trainer.epoch} after ${history.length} shrink steps, ${stateSize(state)} architectures left${restored.replayed > 0 ? `; ${restored.replayed} command(s) received after that checkpoint applied again` : ''}` });
+    } else {
+      await trainer.checkpoint(REFERENCE_CHECKPOINT);
+    }
     const reference = loadCheckpoint(path.join(checkpointsRoot(ctx.dir), REFERENCE_CHECKPOINT)).arrays;
-    ctx.emit({ type: 'log', level: 'info', message: `ABS: ${space.name}, metric ${abs.metric}, policy ${JSON.stringify(abs.policy)}, target ${abs.targetSize} architectures; angle reference saved before the first update` });
+    if (!ctx.resumeFrom) ctx.emit({ type: 'log', level: 'info', message: `ABS: ${space.name}, metric ${abs.metric}, policy ${JSON.stringify(abs.policy)}, target ${abs.targetSize} architectures; angle reference saved before the first update` });
     writeSpaceFile(ctx.dir, space, state, history);
 
     while (stateSize(state) > abs.targetSize && !ctx.cancelled()) {
+      // Epochs of this phase: the first trains config.training.epochs, later ones epochsPerStep;
+      // counted from the last shrink step so a resumed run continues mid-phase.
       const epochs = history.length === 0 ? config.training.epochs : abs.epochsPerStep;
-      for (let e = 0; e < epochs && !ctx.cancelled(); e++) {
+      const phaseStart = history.at(-1)?.epoch ?? 0;
+      while (trainer.epoch - phaseStart < epochs && !ctx.cancelled()) {
         await trainer.trainEpoch(state);
         if (ctx.cancelled()) break;
         trainer.validate(state);
         // Every epoch's weights are kept: `nas-shrink tau --checkpoint epoch-K` compares metrics
-        // early and late in training, as the ABS paper's figures do.
-        await trainer.checkpoint(`epoch-${trainer.epoch}`);
-        await trainer.checkpoint(LAST_CHECKPOINT);
+        // early and late in training, as the ABS paper's figures do. They are also where a
+        // killed run resumes (absResume.ts).
+        await saveEpoch();
         takeCommands();
       }
       if (ctx.cancelled()) break;
@@ -114,6 +135,8 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       const decision = shrinkStep(space, state, new Map(Object.entries(scores)), abs.policy);
       history.push({ step, epoch: trainer.epoch, metric: abs.metric, scores, decision });
       state = decision.state;
+      // Dropped for good: their weights and momentum go now (the checkpoints above keep them).
+      trainer.releaseOps(decision.dropped);
       ctx.emit({
         type: 'shrink',
         step,

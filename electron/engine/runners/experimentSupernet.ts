@@ -11,11 +11,14 @@ import type { ExperimentConfig } from '../config/experimentConfig';
 import type { JobContext } from '../jobs/jobContext';
 import { createSearchSpace } from '../space/registry';
 import type { SearchSpace } from '../space/searchSpace';
-import type { NamedArray } from '../store/checkpoint';
+import type { LoadedCheckpoint, NamedArray } from '../store/checkpoint';
+import { listCheckpoints } from '../store/checkpointList';
+import { MODEL_PREFIX } from '../store/checkpointTensors';
 import { checkpointsRoot, loadCheckpoint } from '../store/checkpoint';
 import { readExperimentRecord } from '../store/experimentStore';
 import { createSupernet } from '../supernet/createSupernet';
 import type { Supernet } from '../supernet/supernet';
+import type { ParamStore } from '../supernet/params';
 import { loadExperimentData } from './experimentData';
 import type { ExperimentData } from './experimentData';
 import { restoreSupernetWeights } from './supernetCheckpoint';
@@ -46,6 +49,32 @@ export async function openExperimentSupernet(dir: string, checkpoint?: string, e
   const reference = loadCheckpoint(path.join(checkpointsRoot(dir), REFERENCE_CHECKPOINT)).arrays;
   const data = await loadExperimentData(config, emit);
   const supernet = createSupernet(space, config.network, { inputChannels: data.train.channels, numClasses: data.train.numClasses, seed: config.seed });
-  restoreSupernetWeights(supernet.params, loaded.arrays);
+  restoreSupernetWeights(supernet.params, withDroppedOps(dir, loaded, supernet.params));
   return { config, space, supernet, reference, data, checkpoint: label };
+}
+
+/**
+ * The checkpoint's arrays, completed with the weights of operators ABS had dropped (and freed)
+ * before it was written. A dropped op is never trained again, so its weights are the ones saved
+ * in the newest earlier checkpoint that still has them (the shrink-K checkpoint written just
+ * before the drop); scoring an architecture that uses it gives what it gave at that step.
+ */
+function withDroppedOps(dir: string, checkpoint: LoadedCheckpoint, params: ParamStore): Record<string, NamedArray> {
+  const arrays: Record<string, NamedArray> = { ...checkpoint.arrays };
+  const missing = new Set(params.entries().map(([name]) => `${MODEL_PREFIX}${name}`).filter((name) => !(name in arrays)));
+  if (missing.size === 0) return arrays;
+  // Newest first (listCheckpoints' order), only those written before this one.
+  for (const entry of listCheckpoints(dir)) {
+    if (missing.size === 0) break;
+    if (entry.label === checkpoint.label || entry.created === null || entry.created > checkpoint.created) continue;
+    const candidate = loadCheckpoint(entry.dir).arrays;
+    for (const name of [...missing]) {
+      const array = candidate[name];
+      if (array) {
+        arrays[name] = array;
+        missing.delete(name);
+      }
+    }
+  }
+  return arrays;
 }

@@ -8,6 +8,7 @@ import { NasError } from '../../../shared/errors';
 import type { NamedArray } from '../store/checkpoint';
 import { MODEL_PREFIX } from '../store/checkpointTensors';
 import type { ParamStore } from '../supernet/params';
+import { arrayToTensor } from '../store/checkpointTensors';
 import { SGD_PREFIX } from '../train/optimizerState';
 import type { SgdNesterov } from '../train/sgdNesterov';
 
@@ -36,5 +37,24 @@ export function restoreSupernetWeights(params: ParamStore, arrays: Readonly<Reco
       });
     }
     tf.tidy(() => v.assign(tf.tensor(array.data, [...array.shape], 'float32')));
+  }
+}
+
+/**
+ * Sets the optimizer's momentum buffers from a checkpoint's `sgd/<name>` arrays (resume into a
+ * fresh optimizer). Weights that were never updated have no saved buffer and get none.
+ */
+export function restoreSupernetMomentum(params: ParamStore, optimizer: SgdNesterov, arrays: Readonly<Record<string, NamedArray>>): void {
+  for (const [name, v] of params.entries()) {
+    const array = arrays[`${SGD_PREFIX}${name}`];
+    if (!array) continue;
+    if (array.shape.length !== v.shape.length || array.shape.some((d, i) => d !== v.shape[i])) {
+      throw new NasError('STORE_IO', `The checkpoint's momentum of '${name}' has shape [${array.shape.join(', ')}], the network expects [${v.shape.join(', ')}].`, {
+        fix: 'Resume with the configuration the experiment was created with.',
+      });
+    }
+    const value = arrayToTensor(array);
+    optimizer.loadBuffer(v.name, value);
+    value.dispose();
   }
 }

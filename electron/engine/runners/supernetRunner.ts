@@ -3,6 +3,7 @@
  * FairNAS strict fairness) on the training split, as ABS trains it before scoring operators
  * (ALGORITHMS.md A4) and GM-NAS before splitting (B5). Writes the angle reference (weights
  * before the first update), a checkpoint after every epoch, and per-epoch validation metrics.
+ * Resumes from an epoch checkpoint (ctx.resumeFrom): training continues at the next epoch.
  */
 import type { JobContext, JobSummaryData } from '../jobs/jobContext';
 import { createSearchSpace } from '../space/registry';
@@ -23,14 +24,20 @@ export async function runSupernetJob(ctx: JobContext): Promise<JobSummaryData> {
   const state = fullState(space);
   let valAccuracy: number | null = null;
   try {
-    await trainer.checkpoint(REFERENCE_CHECKPOINT);
-    ctx.emit({ type: 'log', level: 'info', message: `supernet: ${space.name}, network ${JSON.stringify(config.network)}, ${trainer.net.params.all().length} tensors; angle reference saved before the first update` });
+    if (ctx.resumeFrom) {
+      trainer.restore(ctx.resumeFrom);
+      const saved = ctx.resumeFrom.meta.extra['valAccuracy'];
+      valAccuracy = typeof saved === 'number' ? saved : null;
+    } else {
+      await trainer.checkpoint(REFERENCE_CHECKPOINT);
+      ctx.emit({ type: 'log', level: 'info', message: `supernet: ${space.name}, network ${JSON.stringify(config.network)}, ${trainer.net.params.all().length} tensors; angle reference saved before the first update` });
+    }
     while (trainer.epoch < config.training.epochs && !ctx.cancelled()) {
       await trainer.trainEpoch(state);
       if (ctx.cancelled()) break;
       valAccuracy = trainer.validate(state);
-      await trainer.checkpoint(`epoch-${trainer.epoch}`);
-      await trainer.checkpoint(LAST_CHECKPOINT);
+      await trainer.checkpoint(`epoch-${trainer.epoch}`, { valAccuracy });
+      await trainer.checkpoint(LAST_CHECKPOINT, { valAccuracy });
     }
     return {
       space: space.name,

@@ -5,16 +5,17 @@
  * seeded sampling inside the current space state, progress and metric events, checkpoints.
  */
 import * as tf from '@tensorflow/tfjs';
+import { NasError } from '../../../shared/errors';
 import { batchCount, batches } from '../data';
 import type { ExperimentConfig } from '../config/experimentConfig';
 import type { JobContext } from '../jobs/jobContext';
 import { yieldToEventLoop } from '../jobs/jobContext';
 import { SeededRng } from '../random/seededRng';
-import type { ArchSampler } from '../sampler/archSampler';
+import type { ArchSampler, SamplerState } from '../sampler/archSampler';
 import { createSampler } from '../sampler/registry';
 import type { SearchSpace } from '../space/searchSpace';
 import type { SpaceState } from '../space/spaceState';
-import type { CheckpointMeta } from '../store/checkpoint';
+import type { CheckpointMeta, LoadedCheckpoint } from '../store/checkpoint';
 import { saveTensorCheckpoint } from '../store/checkpointTensors';
 import { recalibrateBn } from '../supernet/bnRecalibration';
 import { createSupernet } from '../supernet/createSupernet';
@@ -25,7 +26,7 @@ import type { LrSchedule, ScheduleHorizon } from '../train/schedules';
 import { SgdNesterov } from '../train/sgdNesterov';
 import { evaluateSubset } from './evaluateSubset';
 import type { ExperimentData } from './experimentData';
-import { supernetTensors } from './supernetCheckpoint';
+import { restoreSupernetMomentum, restoreSupernetWeights, supernetTensors } from './supernetCheckpoint';
 import { supernetTrainStep } from './supernetTrainStep';
 
 const METRIC_EVERY = 10;
@@ -60,8 +61,8 @@ export class SupernetTrainer {
   readonly optimizer: SgdNesterov;
   private readonly schedule: LrSchedule;
   private readonly sampler: ArchSampler;
-  private readonly dataRng: SeededRng;
-  private readonly evalRng: SeededRng;
+  private dataRng: SeededRng;
+  private evalRng: SeededRng;
   readonly stepsPerEpoch: number;
   epoch = 0;
   globalStep = 0;
@@ -135,6 +136,46 @@ export class SupernetTrainer {
    */
   stepsIn(state: SpaceState): number {
     return Math.max(1, Math.floor(this.stepsPerEpoch / this.sampler.pathsPerStep(state)));
+  }
+
+  /**
+   * Frees the weights and momentum of operators shrinking dropped (ABS), so a long run does not
+   * carry them to the end. Returns how many variables were released.
+   */
+  releaseOps(dropped: readonly { readonly choiceId: string; readonly op: string }[]): number {
+    let count = 0;
+    for (const { choiceId, op } of dropped) {
+      const index = this.space.choices.findIndex((c) => c.id === choiceId);
+      const names = index < 0 || !this.net.releaseOp ? [] : this.net.releaseOp(index, op);
+      this.optimizer.forget(names);
+      count += names.length;
+    }
+    return count;
+  }
+
+  /**
+   * Continues from a checkpoint written by {@link checkpoint} at the end of an epoch: weights, BN
+   * running statistics, momentum, the data-order, evaluation and sampler RNGs, the epoch and
+   * step counters (the LR schedule's position). Training on from here draws exactly what an
+   * uninterrupted run would have drawn. Must be called on a fresh trainer.
+   * @throws NasError STORE_IO when the checkpoint belongs to another network or lacks a state.
+   */
+  restore(checkpoint: LoadedCheckpoint): void {
+    const { meta } = checkpoint;
+    const data = meta.rng['data'];
+    const evaluation = meta.rng['eval'];
+    const sampler = meta.extra['sampler'] as SamplerState | undefined;
+    if (!data || !evaluation || !sampler) {
+      throw new NasError('STORE_IO', `Checkpoint '${checkpoint.label}' has no training state (RNGs, sampler) to resume from.`, { fix: 'Resume needs an epoch checkpoint written by supernet training; start the experiment again.' });
+    }
+    restoreSupernetWeights(this.net.params, checkpoint.arrays);
+    restoreSupernetMomentum(this.net.params, this.optimizer, checkpoint.arrays);
+    this.dataRng = SeededRng.fromState(data);
+    this.evalRng = SeededRng.fromState(evaluation);
+    this.sampler.loadState(sampler);
+    this.epoch = meta.epoch;
+    this.globalStep = meta.step;
+    this.lastCheckpoint = checkpoint.label;
   }
 
   /** Trains one epoch on paths sampled inside `state`; returns early when cancelled. */

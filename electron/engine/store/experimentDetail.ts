@@ -6,9 +6,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
-import type { ExperimentDetail } from '../../../shared/model/job';
+import type { ExperimentDetail, JobStatus } from '../../../shared/model/job';
 import { tauRecordSchema, type TauRecord } from '../../../shared/model/tau';
+import { METHODS } from '../config/experimentConfig';
+import type { Method } from '../config/experimentConfig';
+import { resumeSupportFor } from '../jobs/resumeSupport';
+import { liveLockOwner } from './directoryLock';
 import { readEvents, readExperimentRecord } from './experimentStore';
+
+function isResumable(dir: string, status: JobStatus, method: unknown): boolean {
+  if (status === 'finished' || typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) return false;
+  if (!resumeSupportFor(method as Method)) return false;
+  try {
+    return liveLockOwner(dir) === null;
+  } catch {
+    return false;
+  }
+}
 
 function readJsonIfPresent(file: string): Record<string, unknown> | null {
   try {
@@ -43,14 +57,20 @@ export function readTauRecords(dir: string): TauRecord[] {
 }
 
 /**
- * @param root the workspace; `id` must name a directory directly inside it (no `..`, no
- *   absolute paths: the browser view must not read outside the workspace).
+ * The directory of experiment `id` in workspace `root`. `id` must name a directory directly
+ * inside it (no `..`, no absolute paths: the browser view must not reach outside the workspace).
+ * @throws NasError INVALID_PAYLOAD for anything else.
  */
-export function readExperimentDetail(root: string, id: string): ExperimentDetail {
+export function experimentDirOf(root: string, id: string): string {
   if (id.includes('/') || id.includes('\\') || id === '.' || id === '..' || path.isAbsolute(id)) {
     throw new NasError('INVALID_PAYLOAD', `'${id}' is not an experiment id.`, { fix: 'Pass the name of an experiment folder inside the workspace.' });
   }
-  const dir = path.join(path.resolve(root), id);
+  return path.join(path.resolve(root), id);
+}
+
+/** @param root the workspace; see {@link experimentDirOf} for `id`. */
+export function readExperimentDetail(root: string, id: string): ExperimentDetail {
+  const dir = experimentDirOf(root, id);
   const record = readExperimentRecord(dir);
   const { events, skipped } = readEvents(dir);
   return {
@@ -68,5 +88,6 @@ export function readExperimentDetail(root: string, id: string): ExperimentDetail
     space: readJsonIfPresent(path.join(dir, 'space.json')),
     results: readJsonIfPresent(path.join(dir, 'results.json')),
     tau: readTauRecords(dir),
+    resumable: isResumable(dir, record.status, record.config['method']),
   };
 }

@@ -8,11 +8,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { JOB_STATUSES, jobEventSchema } from '../../../shared/model/job';
+import { JOB_STATUSES } from '../../../shared/model/job';
 import type { ExperimentSummary, JobEvent, JobStatus } from '../../../shared/model/job';
 import { nasErrorSchema } from '../../../shared/errors';
 import { NasError } from '../../../shared/errors';
 import { storeError, writeJsonAtomic } from './atomicFile';
+import { acquireLock, releaseLock } from './directoryLock';
+import { parseEventLine } from './eventLine';
 
 /** Bumped when the directory layout changes incompatibly; newer directories are refused. */
 export const STORE_FORMAT_VERSION = 1;
@@ -42,18 +44,28 @@ export class ExperimentStore {
     this.dir = dir;
   }
 
-  /** Creates a new experiment directory (which must not hold an experiment yet). */
+  /**
+   * Creates a new experiment directory (which must not hold an experiment yet) and takes its
+   * lock for this process (directoryLock.ts); the job process it starts takes the lock over.
+   */
   static create(dir: string, record: Omit<ExperimentRecord, 'formatVersion' | 'updated'>): ExperimentStore {
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (error) {
       throw storeError(`create the experiment folder ${dir}`, error);
     }
-    if (fs.existsSync(path.join(dir, EXPERIMENT_FILE))) {
-      throw new NasError('INVALID_CONFIG', `${dir} already holds an experiment.`, { fix: 'Choose a new --out folder, or resume that experiment.' });
-    }
+    // The lock first, so two creators of one folder cannot both pass the check below.
+    acquireLock(dir);
     const store = new ExperimentStore(dir);
-    writeJsonAtomic(store.file(EXPERIMENT_FILE), { ...record, formatVersion: STORE_FORMAT_VERSION, updated: Date.now() });
+    try {
+      if (fs.existsSync(path.join(dir, EXPERIMENT_FILE))) {
+        throw new NasError('INVALID_CONFIG', `${dir} already holds an experiment.`, { fix: `Choose a new --out folder, or continue that one with \`nas-shrink resume ${dir}\`.` });
+      }
+      writeJsonAtomic(store.file(EXPERIMENT_FILE), { ...record, formatVersion: STORE_FORMAT_VERSION, updated: Date.now() });
+    } catch (error) {
+      releaseLock(dir);
+      throw error;
+    }
     return store;
   }
 
@@ -76,6 +88,32 @@ export class ExperimentStore {
     const next = { ...this.read(), ...patch, updated: Date.now() };
     writeJsonAtomic(this.file(EXPERIMENT_FILE), next);
     return next;
+  }
+
+  /**
+   * Ends a torn last line of events.jsonl (a crash mid-append) with a newline, so the next
+   * append starts a line of its own instead of gluing onto the fragment (which readers skip).
+   */
+  endTornLine(): void {
+    const file = this.file(EVENTS_FILE);
+    try {
+      const size = fs.statSync(file).size;
+      if (size === 0) return;
+      const fd = fs.openSync(file, 'r+');
+      try {
+        const last = Buffer.alloc(1);
+        fs.readSync(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) {
+          fs.writeSync(fd, '\n', size);
+          fs.fsyncSync(fd);
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw storeError(`repair ${file}`, error);
+    }
   }
 
   /** Appends events as JSON lines and flushes them to disk before returning. */
@@ -142,13 +180,9 @@ export function readEvents(dir: string): ReadEventsResult {
   const skipped: number[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
-    try {
-      const parsed = jobEventSchema.safeParse(JSON.parse(line));
-      if (parsed.success) events.push(parsed.data);
-      else skipped.push(index + 1);
-    } catch {
-      skipped.push(index + 1);
-    }
+    const event = parseEventLine(line);
+    if (event) events.push(event);
+    else skipped.push(index + 1);
   });
   return { events, skipped };
 }

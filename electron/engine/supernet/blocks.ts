@@ -99,8 +99,11 @@ export function resReductionTrainables(block: ResReduction): tf.Variable[] {
 /** One searchable cell: for each edge, one weight set per op that has weights. */
 export interface Nb201Cell {
   readonly name: string;
-  /** edgeOps[e].get(op) is the unit of op `op` on edge e (only ops with weights). */
-  readonly edgeOps: ReadonlyArray<ReadonlyMap<string, ReluConvBn>>;
+  /**
+   * edgeOps[e].get(op) is the unit of op `op` on edge e (only ops with weights). Mutable only
+   * for Nb201Supernet.releaseOp, which deletes the units of dropped operators.
+   */
+  readonly edgeOps: ReadonlyArray<Map<string, ReluConvBn>>;
 }
 
 export function createCell(params: ParamStore, name: string, channels: number, ops: readonly string[]): Nb201Cell {

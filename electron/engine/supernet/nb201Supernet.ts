@@ -107,6 +107,15 @@ export class Nb201Supernet implements Supernet {
     return out;
   }
 
+  releaseOp(choiceIndex: number, op: string): string[] {
+    const removed: string[] = [];
+    for (const cell of this.cells.flat()) {
+      if (!cell.edgeOps[choiceIndex]?.delete(op)) continue; // parameter-free op, or released already
+      removed.push(...this.params.removeByPrefix(`${cell.name}/e${choiceIndex}/${op}/`));
+    }
+    return removed;
+  }
+
   dispose(): void {
     this.params.dispose();
   }

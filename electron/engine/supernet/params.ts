@@ -87,6 +87,23 @@ export class ParamStore {
     return name;
   }
 
+  /**
+   * Disposes and forgets every tensor whose logical name starts with `prefix` (the weights of
+   * an operator that shrinking dropped). Returns their tfjs names, for the optimizer's buffers.
+   */
+  removeByPrefix(prefix: string): string[] {
+    const removed: string[] = [];
+    for (const [name, v] of [...this.vars.entries()]) {
+      if (!name.startsWith(prefix)) continue;
+      removed.push(v.name);
+      this.vars.delete(name);
+      this.logical.delete(v.name);
+      this.decayed.delete(v.name);
+      v.dispose();
+    }
+    return removed;
+  }
+
   dispose(): void {
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();

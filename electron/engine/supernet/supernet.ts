@@ -26,5 +26,13 @@ export interface Supernet {
   forwardMixed(x: tf.Tensor4D, weights: tf.Tensor2D, training: boolean): tf.Tensor2D;
   /** The trainable variables a single path uses: the fixed parts plus the chosen ops' weights. */
   pathTrainables(arch: Architecture): tf.Variable[];
+  /**
+   * Frees the weights of op `op` at choice point `choiceIndex` in every cell, once shrinking has
+   * dropped it for good: they are removed from `params` (so checkpoints, BN recalibration and
+   * angle vectors no longer see them) and disposed; a later forward through that op throws.
+   * Returns the tfjs names of the removed variables (to drop their optimizer state). Optional:
+   * supernets without it keep dropped weights (ABS still never samples them).
+   */
+  releaseOp?(choiceIndex: number, op: string): string[];
   dispose(): void;
 }

@@ -51,6 +51,21 @@ export class SgdNesterov {
     return this.buffers.get(name);
   }
 
+  /** Sets the momentum buffer of `name` to a copy of `value` (resume); `value` stays the caller's. */
+  loadBuffer(name: string, value: tf.Tensor): void {
+    const old = this.buffers.get(name);
+    if (old) old.assign(value);
+    else this.buffers.set(name, tf.variable(value, false));
+  }
+
+  /** Disposes the momentum buffers of variables that no longer exist (tfjs names). */
+  forget(names: Iterable<string>): void {
+    for (const name of names) {
+      this.buffers.get(name)?.dispose();
+      this.buffers.delete(name);
+    }
+  }
+
   dispose(): void {
     for (const b of this.buffers.values()) b.dispose();
     this.buffers.clear();

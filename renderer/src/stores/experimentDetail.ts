@@ -2,11 +2,12 @@
  * Experiment directories opened read-only (`experiments.open`): the detail, its events folded
  * into a {@link JobTimeline} (curves, errors, shrink steps), and its space.json / results.json.
  * Also the operator commands (lock, force-drop, undo) sent from this window to running jobs
- * (`jobs.command`), kept until the job answers them in a `command` event.
+ * (`jobs.command`), kept until the job answers them in a `command` event, and resuming an
+ * interrupted experiment (`jobs.resume`).
  */
 import { markRaw, reactive } from 'vue';
 import { defineStore } from 'pinia';
-import type { ExperimentDetail, OperatorCommand } from '../../../shared/model/job';
+import type { ExperimentDetail, JobSummary, OperatorCommand } from '../../../shared/model/job';
 import { getApi, toDisplayError, type DisplayError } from '../api';
 import { applyJobEvents, createTimeline, type JobTimeline } from '../lib/jobTimeline';
 import { parseResultsFile, parseSpaceFile, type ResultsFile, type SpaceFile } from '../lib/absFiles';
@@ -37,6 +38,9 @@ export const useExperimentDetailStore = defineStore('experimentDetail', () => {
   /** Per job id, per operator key: a `jobs.command` request that failed (never reached the job). */
   const sendErrors = reactive<Record<string, Record<string, DisplayError>>>({});
   const requests = new Map<string, Promise<void>>();
+  /** Per experiment id: a resume request in flight, or the error of the last one. */
+  const resuming = reactive<Record<string, boolean>>({});
+  const resumeErrors = reactive<Record<string, DisplayError>>({});
 
   /** The entry of `id`, created empty (not loaded) if needed. */
   function entryOf(id: string): OpenedExperiment {
@@ -96,5 +100,26 @@ export const useExperimentDetailStore = defineStore('experimentDetail', () => {
     }
   }
 
-  return { opened, sent, sendErrors, entryOf, open, sendCommand };
+  /**
+   * Asks the host to continue experiment `id` from its last checkpoint (`jobs.resume`), then
+   * refreshes the job list and reads the folder again (now queued or running). Never throws:
+   * returns the new job, or null with the reason in `resumeErrors[id]`.
+   */
+  async function resume(id: string): Promise<JobSummary | null> {
+    delete resumeErrors[id];
+    resuming[id] = true;
+    try {
+      const summary = await getApi().invoke('jobs.resume', { id });
+      void useJobsStore().load();
+      await open(id);
+      return summary;
+    } catch (caught) {
+      resumeErrors[id] = toDisplayError(caught);
+      return null;
+    } finally {
+      delete resuming[id];
+    }
+  }
+
+  return { opened, sent, sendErrors, resuming, resumeErrors, entryOf, open, sendCommand, resume };
 });

@@ -51,6 +51,14 @@ describe('experiment config', () => {
     expect(missing.message).toContain('abs.standaloneTopK: training the best architectures stand-alone needs a standalone recipe');
   });
 
+  it('refuses an architecture with an unknown op before anything runs, naming the op and the valid ones', () => {
+    const base = getPreset('nb201-fashion');
+    const arch = '|conv_9x9~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|';
+    expect(() => parseExperimentConfig({ ...base, method: 'standalone', architecture: arch }, 'test')).toThrow(
+      `architecture: Unknown op 'conv_9x9' at edge 1<-0 in NB201 architecture '${arch}'. Use one of: none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3.`,
+    );
+  });
+
   it('applies overrides: epochs, seed, image cap and a detected dataset folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-idx-'));
     fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), '');

@@ -145,6 +145,38 @@ describe('supernet runner', () => {
   });
 });
 
+describe('supernet resume', () => {
+  it('continued from the epoch-1 checkpoint, two epochs end bit for bit where an uninterrupted run ends', async () => {
+    const base = getPreset('nb201-fashion');
+    const config = parseExperimentConfig(
+      { ...base, maxTrainImages: 96, valFraction: 0.25, network: { channels: 2, cellsPerStage: 1 }, training: { ...base.training, epochs: 2, batchSize: 16 } },
+      'test',
+    );
+    const backend = { chosen: 'wasm' as const, tfBackend: 'wasm', gpu: false, attempts: [], devices: [] };
+    const run = async (dir: string, resumeFrom?: ReturnType<typeof loadCheckpoint>): Promise<Record<string, unknown>> =>
+      runSupernetJob({ config, dir, backend, emit: () => undefined, cancelled: () => false, takeCommands: () => [], ...(resumeFrom ? { resumeFrom } : {}) });
+    const whole = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-resume-a-'));
+    const cut = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-resume-b-'));
+    const wholeSummary = await run(whole);
+    // The interrupted run: the same two epochs, then everything after epoch 1 is lost.
+    await run(cut);
+    fs.rmSync(path.join(cut, 'checkpoints', 'epoch-2'), { recursive: true });
+    fs.rmSync(path.join(cut, 'checkpoints', LAST_CHECKPOINT), { recursive: true });
+    const from = loadCheckpoint(path.join(cut, 'checkpoints', 'epoch-1'));
+    const before = tf.memory().numTensors;
+    const resumedSummary = await run(cut, from);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(resumedSummary['steps']).toBe(wholeSummary['steps']);
+    expect(resumedSummary['finalTrainLoss']).toBe(wholeSummary['finalTrainLoss']);
+    expect(resumedSummary['valAccuracy']).toBe(wholeSummary['valAccuracy']);
+    const a = loadCheckpoint(path.join(whole, 'checkpoints', LAST_CHECKPOINT));
+    const b = loadCheckpoint(path.join(cut, 'checkpoints', LAST_CHECKPOINT));
+    expect(b.meta).toEqual(a.meta);
+    expect(Object.keys(b.arrays)).toEqual(Object.keys(a.arrays));
+    for (const [name, array] of Object.entries(a.arrays)) expect(Array.from(b.arrays[name]!.data), name).toEqual(Array.from(array.data));
+  });
+});
+
 describe('a diverging run', () => {
   it('stops with NAN_LOSS naming the step, before the bad update, and keeps the last good checkpoint', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-nan-'));

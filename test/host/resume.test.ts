@@ -1,0 +1,116 @@
+/**
+ * THE resume test: a real ABS job process is killed with SIGKILL in the middle of an epoch
+ * (after checkpoints exist), resumed, and must end exactly where an uninterrupted run of the
+ * same seed ends: the same operators dropped at each shrink step, the same scores, the same best
+ * architectures. Resume restarts from the last epoch checkpoint, so the killed epoch is redone.
+ */
+import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { forkLauncher } from '../../electron/host/jobProcess';
+import type { JobLauncher } from '../../electron/host/jobProcess';
+import { JobSupervisor } from '../../electron/host/jobSupervisor';
+import { jobEntry } from '../../electron/host/appPaths';
+import { readEvents, readExperimentRecord } from '../../electron/engine/store/experimentStore';
+import { listCheckpoints } from '../../electron/engine/store/checkpointList';
+import { lockFile } from '../../electron/engine/store/directoryLock';
+import type { JobEvent } from '../../shared/model/job';
+import { requireBuilt } from '../helpers/built';
+import { writeTinyAbsConfig } from '../helpers/tinyAbs';
+
+interface AbsResults {
+  steps: { step: number; epoch: number; scores: Record<string, number>; dropped: { key: string }[]; sizeAfter: number }[];
+  finalSpace: string[][];
+  best: { architecture: string; fitness: number; metrics: Record<string, number> }[];
+}
+
+function readResults(dir: string): AbsResults {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as AbsResults;
+}
+
+describe('resume after kill -9', () => {
+  requireBuilt();
+
+  it('a tiny ABS run killed mid-epoch and resumed equals the uninterrupted run', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-resume-'));
+    const config = writeTinyAbsConfig(root);
+    const pids: number[] = [];
+    const launcher: JobLauncher = (entry, log, env) => {
+      const child = forkLauncher(entry, log, env);
+      if (child.pid !== undefined) pids.push(child.pid);
+      return child;
+    };
+    const supervisor = new JobSupervisor({ launcher, entry: jobEntry(), workspace: root, graceMs: 10_000 });
+
+    // Both runs at once (two cores); the one to be killed is watched live.
+    const whole = supervisor.start({ preset: config, dir: path.join(root, 'whole'), backend: 'wasm' });
+    const killed = supervisor.start({ preset: config, dir: path.join(root, 'killed'), backend: 'wasm' });
+    const victim = pids[1] as number;
+    const seen: JobEvent[] = [];
+    supervisor.subscribe(killed.jobId, (events) => seen.push(...events), () => undefined);
+    // Kill in the first half of an epoch after shrink step 1 (epochs 1-2 precede it), so the
+    // kill lands well inside the epoch even though events reach us up to ~250 ms late.
+    const early = (e: JobEvent): boolean => e.type === 'progress' && e.phase === 'supernet' && e.epoch >= 3 && e.step <= e.steps / 2;
+    await expect.poll(() => seen.some(early), { timeout: 120_000, interval: 10 }).toBe(true);
+    process.kill(victim, 'SIGKILL');
+    const crashed = await supervisor.whenEnded(killed.jobId);
+    expect(crashed.status).toBe('failed');
+    expect(crashed.error?.code).toBe('JOB_CRASHED');
+    expect(crashed.error?.message).toContain('SIGKILL');
+
+    // The kill landed mid-epoch: the last recorded step is inside epoch E, and the newest
+    // checkpoint is the end of epoch E-1 (epoch E's work is lost and redone on resume).
+    const before = readEvents(killed.dir).events;
+    const lastProgress = before.filter((e): e is Extract<JobEvent, { type: 'progress' }> => e.type === 'progress' && e.phase === 'supernet').at(-1)!;
+    const killedEpoch = lastProgress.epoch;
+    expect(killedEpoch).toBeGreaterThanOrEqual(3);
+    expect(lastProgress.step).toBeLessThan(lastProgress.steps);
+    expect(listCheckpoints(killed.dir).map((c) => c.label)).not.toContain(`epoch-${killedEpoch}`);
+    expect(listCheckpoints(killed.dir).find((c) => c.label === 'last')?.epoch).toBe(killedEpoch - 1);
+    expect(before.some((e) => e.type === 'shrink' && e.step === 1)).toBe(true);
+    expect(readExperimentRecord(killed.dir).status).toBe('failed');
+    expect(fs.existsSync(lockFile(killed.dir))).toBe(false);
+
+    const resumed = supervisor.resume({ dir: killed.dir, backend: 'wasm' });
+    expect(resumed.status).toBe('queued');
+    const [wholeEnd, resumedEnd] = await Promise.all([supervisor.whenEnded(whole.jobId), supervisor.whenEnded(resumed.jobId)]);
+    expect(wholeEnd.status).toBe('finished');
+    expect(resumedEnd.status).toBe('finished');
+
+    const a = readResults(whole.dir);
+    const b = readResults(killed.dir);
+    expect(a.steps.length).toBe(3);
+    expect(b.steps.map((s) => [s.step, s.epoch, s.sizeAfter])).toEqual(a.steps.map((s) => [s.step, s.epoch, s.sizeAfter]));
+    b.steps.forEach((step, i) => {
+      const ref = a.steps[i]!;
+      expect(step.dropped.map((d) => d.key)).toEqual(ref.dropped.map((d) => d.key));
+      expect(Object.keys(step.scores).sort()).toEqual(Object.keys(ref.scores).sort());
+      for (const [key, score] of Object.entries(ref.scores)) expect(Math.abs((step.scores[key] as number) - score)).toBeLessThan(1e-6);
+    });
+    expect(b.finalSpace).toEqual(a.finalSpace);
+    expect(b.best.map((x) => x.architecture)).toEqual(a.best.map((x) => x.architecture));
+    b.best.forEach((x, i) => {
+      const ref = a.best[i]!;
+      expect(Math.abs(x.fitness - ref.fitness)).toBeLessThan(1e-6);
+      expect(Object.keys(x.metrics).sort()).toEqual(Object.keys(ref.metrics).sort());
+      for (const [name, value] of Object.entries(ref.metrics)) expect(Math.abs((x.metrics[name] as number) - value), name).toBeLessThan(1e-6);
+    });
+
+    // The record went back to running and ended finished; the events continue the numbering
+    // with a line saying where it resumed; the lock is gone.
+    const record = readExperimentRecord(killed.dir);
+    expect(record.status).toBe('finished');
+    expect(record.error).toBeNull();
+    const after = readEvents(killed.dir);
+    expect(after.skipped).toEqual([]);
+    const seqs = after.events.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    const resumedLine = after.events.find((e) => e.type === 'log' && e.message.startsWith(`resumed from checkpoint 'last' (epoch ${killedEpoch - 1},`));
+    expect(resumedLine).toBeDefined();
+    const statuses = after.events.filter((e) => e.type === 'status').map((e) => (e.type === 'status' ? e.status : ''));
+    expect(statuses).toEqual(['running', 'running', 'finished']);
+    expect(fs.existsSync(lockFile(killed.dir))).toBe(false);
+  }, 240_000);
+});
