@@ -67,7 +67,7 @@ export const useJobsStore = defineStore('jobs', () => {
   function timelineOf(jobId: string): JobTimeline {
     const existing = timelines[jobId];
     if (existing) return existing;
-    timelines[jobId] = { ...createTimeline(), metrics: markRaw<JobTimeline['metrics']>({}) };
+    timelines[jobId] = { ...createTimeline(), metrics: markRaw<JobTimeline['metrics']>({}), nodeMetrics: markRaw<JobTimeline['nodeMetrics']>({}) };
     return timelines[jobId] as JobTimeline; // the reactive proxy, so updates reach the views
   }
 
