@@ -120,6 +120,8 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   return {
+    /** Adds a job started elsewhere (e.g. from the experiment builder) to the list. */
+    remember: upsert,
     jobs: sortedJobs,
     loaded: computed(() => list.data.value !== null),
     loading: list.loading,
