@@ -142,4 +142,53 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     expect(row(LOCKED).slice(8)).toEqual(['no', '']);
     expect(Number(row(LOCKED)[6])).toBeGreaterThan(0);
   }, 120_000);
+
+  it('compares the run with a second one in Browse & compare and exports the side-by-side scores (CSV, LaTeX) and a chart (SVG)', async () => {
+    // The second run stands for the same experiment with another seed, copied in from another
+    // machine: this run's folder with every operator score perturbed (a second real ABS run
+    // would double this test's minute on two shared cores).
+    const [id] = fs.readdirSync(workspace);
+    const source = path.join(workspace, id!);
+    const copy = path.join(workspace, `${id}-seed2`);
+    fs.mkdirSync(copy);
+    const perturb = (scores: Record<string, number>): Record<string, number> =>
+      Object.fromEntries(Object.entries(scores).map(([key, value], i) => [key, value * (1 + 0.3 * Math.sin(i * 2.1))]));
+    for (const name of ['experiment.json', 'space.json', 'job.log']) fs.copyFileSync(path.join(source, name), path.join(copy, name));
+    const lines = fs.readFileSync(path.join(source, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as EventLine);
+    fs.writeFileSync(path.join(copy, 'events.jsonl'), lines.map((e) => JSON.stringify(e.type === 'shrink' ? { ...e, scores: perturb(e['scores'] as Record<string, number>) } : e)).join('\n') + '\n');
+    const results = JSON.parse(fs.readFileSync(path.join(source, 'results.json'), 'utf8')) as { steps: { scores: Record<string, number> }[] };
+    results.steps = results.steps.map((step) => ({ ...step, scores: perturb(step.scores) }));
+    fs.writeFileSync(path.join(copy, 'results.json'), JSON.stringify(results));
+
+    await page.click('[data-testid="nav-compare"]');
+    await expect.poll(() => page.locator('[data-testid="table-row"]').count(), { timeout: 30_000 }).toBe(2);
+    await page.fill('[data-testid="filter-text"]', 'no-such-run');
+    expect(await page.locator('[data-testid="table-empty"]').textContent()).toContain('No experiment matches the filter.');
+    await shot('browser-filtered');
+    await page.fill('[data-testid="filter-text"]', '');
+    for (const pick of await page.locator('[data-testid="compare-pick"]').all()) await pick.check();
+    await page.locator('[data-testid="compare-scores-table"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="compare-scores-table"] tbody tr').count()).toBe(30);
+    expect(await page.locator('[data-testid="compare-tau"]').textContent()).toMatch(/Kendall τ of .+ against .+: (-?\d\.\d{3})/);
+    expect(Number(await page.locator('[data-testid="compare-val-accuracy"]').getAttribute('data-points'))).toBeGreaterThan(0);
+    await page.locator('[data-testid="compare-scatter"] canvas').first().waitFor();
+    await shot('compare');
+
+    const save = async (testid: string, scope = page.locator('body')): Promise<{ name: string; text: string }> => {
+      const [download] = await Promise.all([page.waitForEvent('download'), scope.locator(`[data-testid="${testid}"]`).first().click()]);
+      return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
+    };
+    const csv = await save('compare-scores-csv');
+    const csvLines = csv.text.trim().split('\n');
+    expect(csv.name).toBe('compare-operator-scores.csv');
+    expect(csvLines[0]).toBe('operator,nb201-fashion-abs (1) score,nb201-fashion-abs (1) dropped,nb201-fashion-abs (2) score,nb201-fashion-abs (2) dropped');
+    expect(csvLines).toHaveLength(31);
+    expect(csvLines.find((l) => l.startsWith(`${FORCED},`))?.split(',')[2]).toBe('user');
+    const tex = await save('compare-scores-latex');
+    expect(tex.text.split('\n').slice(0, 3)).toEqual(['\\begin{tabular}{lrlrl}', '\\toprule', 'operator & nb201-fashion-abs (1) score & nb201-fashion-abs (1) dropped & nb201-fashion-abs (2) score & nb201-fashion-abs (2) dropped \\\\']);
+    const svg = await save('chart-svg', page.locator('[data-testid="compare-val-accuracy"]'));
+    expect(svg.name).toBe('compare-val-accuracy.svg');
+    expect(svg.text).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.text).toContain('nb201-fashion-abs (2)');
+  }, 120_000);
 });
