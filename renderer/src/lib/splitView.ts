@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { subSupernetTreeSchema, type SplitCertaintyDto, type SubSupernetNodeDto, type SubSupernetTreeDto } from '../../../shared/model/splitTree';
-import type { SplitEvent } from './jobTimeline';
+import type { JobTimeline, SplitEvent } from './jobTimeline';
 import type { SpaceChoice } from './spaceTree';
 
 /** How far a split decision can be trusted, for a badge and a sentence. */
@@ -117,6 +117,17 @@ export function currentTree(splits: readonly SplitEvent[], results: Record<strin
   if (fromResults.success && fromResults.data.nodes.length > 0) return fromResults.data;
   const last = splits[splits.length - 1];
   return last ? last.tree : null;
+}
+
+/**
+ * The node whose curves the run-wide charts show: null when the run has metrics without a node
+ * (one-network runs); else, before any split, the lowest node id (the one-shot supernet). Once a
+ * tree exists, curves are per node in the split panel and this is not used.
+ */
+export function runWideNode(timeline: Pick<JobTimeline, 'metrics' | 'nodeMetrics'>): number | null {
+  if (Object.keys(timeline.metrics).length > 0) return null;
+  const nodes = Object.keys(timeline.nodeMetrics).map(Number);
+  return nodes.length ? Math.min(...nodes) : null;
 }
 
 /** Whether a run has a sub-supernet tree to show. */

@@ -83,6 +83,8 @@ describe('the sub-supernet tree of a GM run', () => {
     live.emit([{ seq: 0, time: 0, type: 'status', status: 'running' }, ...nodeMetricEvents(1)]);
     await flushPromises();
     expect(wrapper.find('[data-testid="split-tree"]').exists()).toBe(false);
+    // Before the first split every metric names the supernet: the run-wide charts show node 0's.
+    expect(wrapper.get('[data-testid="chart-loss"]').attributes('data-points')).toBe('2');
     live.emit(splitEvents(100).slice(0, 1));
     await flushPromises();
     expect(wrapper.findAll('[data-testid="split-node"]').map((n) => n.attributes('data-node'))).toEqual(['0', '1', '2']);

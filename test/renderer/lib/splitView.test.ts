@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildSplitTreeView, certaintyVerdict, currentTree, groupedMatrix, nodeCandidates } from '../../../renderer/src/lib/splitView';
-import { FINAL_TREE, RESULTS, ROOT_DISTANCE, splitEvents, TREE_AFTER_FIRST } from '../fixtures/split';
+import { buildSplitTreeView, certaintyVerdict, currentTree, groupedMatrix, nodeCandidates, runWideNode } from '../../../renderer/src/lib/splitView';
+import { applyJobEvents, createTimeline } from '../../../renderer/src/lib/jobTimeline';
+import { FINAL_TREE, nodeMetricEvents, RESULTS, ROOT_DISTANCE, splitEvents, TREE_AFTER_FIRST } from '../fixtures/split';
 
 describe('certaintyVerdict', () => {
   const boot = (partitionFrequency: number, jointFrequency: number | null) => ({
@@ -77,5 +78,16 @@ describe('the split tree view', () => {
     // (x=1 none, y=0 nor_conv_3x3) is D[3][0] = 0.86.
     expect(m.cells.find(([x, y]) => x === 1 && y === 0)?.[2]).toBe(0.86);
     expect(groupedMatrix({ ops: ['a'], groups: [['a']], distance: null })).toBeNull();
+  });
+});
+
+describe('runWideNode', () => {
+  it('is null for a run with plain metrics, else the lowest node id with metrics', () => {
+    const gm = createTimeline();
+    expect(runWideNode(gm)).toBeNull();
+    applyJobEvents(gm, nodeMetricEvents(0).filter((e) => e.node !== 0));
+    expect(runWideNode(gm)).toBe(1);
+    applyJobEvents(gm, [{ seq: 100, time: 0, type: 'metric', split: 'val', epoch: 1, step: 1, loss: 1, accuracy: 0.5 }]);
+    expect(runWideNode(gm)).toBeNull();
   });
 });
