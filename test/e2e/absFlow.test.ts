@@ -64,6 +64,12 @@ afterAll(async () => {
 describe('ABS in Chromium through nas-shrink serve', () => {
   it('runs ABS from the UI and applies a lock and a force-drop from the space tree at the shrink step', async () => {
     await page.goto(serve!.url);
+    // The empty states a first-time user sees.
+    await page.locator('[data-testid="empty-experiments"]').waitFor({ timeout: 30_000 });
+    await shot('empty-experiments');
+    await page.click('[data-testid="nav-compare"]');
+    expect(await page.locator('[data-testid="table-empty"]').textContent()).toContain('No experiment directories in the workspace yet.');
+    await shot('empty-browser');
     await page.click('[data-testid="nav-new"]');
     await page.locator('[data-testid="start-nb201-fashion-abs"]').waitFor();
     // Two epochs on 2,400 images (2,000 train, 400 validation): long enough to click, short enough to finish.
@@ -78,10 +84,13 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     await op(LOCKED).locator('[data-testid="op-lock"]').waitFor({ timeout: 90_000 });
     await op(LOCKED).locator('[data-testid="op-lock"]').click();
     await op(FORCED).locator('[data-testid="op-force-drop"]').click();
-    // Accepted by the job, applied at its next shrink step: pending until then.
-    await expect.poll(() => op(LOCKED).getAttribute('data-pending'), { timeout: 30_000 }).toBe('lock');
-    await expect.poll(() => op(FORCED).getAttribute('data-pending'), { timeout: 30_000 }).toBe('force-drop');
+    // The job answers when it takes its commands (at the end of the epoch; slow on a loaded
+    // machine): accepted, then pending until its next shrink step applies them.
+    for (const key of [LOCKED, FORCED]) await op(key).locator('[data-testid="op-ack"]').waitFor({ timeout: 150_000 });
     expect(await op(LOCKED).locator('[data-testid="op-ack"]').getAttribute('data-accepted')).toBe('true');
+    expect(await op(FORCED).locator('[data-testid="op-ack"]').getAttribute('data-accepted')).toBe('true');
+    expect(await op(LOCKED).getAttribute('data-pending')).toBe('lock');
+    expect(await op(FORCED).getAttribute('data-pending')).toBe('force-drop');
     expect(await page.locator('[data-testid="space-size"]').getAttribute('data-size')).toBe(String(5 ** 5 * 4));
     await shot('commands-pending');
 
@@ -113,7 +122,7 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     expect(shrink.dropped.map((d) => d.key)).not.toContain(LOCKED);
     expect(shrink.remaining[0]).toContain('none'); // edge 1<-0 is choice 0
     expect(shrink.remaining[3]).not.toContain('nor_conv_3x3'); // edge 3<-0 is choice 3
-  }, 360_000);
+  }, 480_000);
 
   it('opens the finished experiment read-only after a restart and exports the scores as CSV', async () => {
     await serve!.stop();

@@ -120,6 +120,15 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       }
     }
 
+    // Shrinking is over: a command that arrives from now on can no longer change the space.
+    // Answer it (refused) rather than leave the UI showing it as sent and never answered.
+    const refuseLateCommands = (): void => {
+      for (const command of ctx.takeCommands()) {
+        ctx.emit({ type: 'command', command, accepted: false, message: `${command.key}: not applied, shrinking has ended (the search runs on the space left).` });
+      }
+    };
+    refuseLateCommands();
+
     let search = null;
     let best: { architecture: string; fitness: number; metrics: Record<string, number> }[] = [];
     if (!ctx.cancelled()) {
@@ -138,6 +147,7 @@ export async function runAbsJob(ctx: JobContext): Promise<JobSummaryData> {
       best = await scoreWithAllMetrics(search.best.map((b) => b.arch), space, { supernet: trainer.net, reference, data, state }, search.best.map((b) => b.fitness));
       for (const b of best) ctx.emit({ type: 'log', level: 'info', message: `best: ${b.architecture} (validation accuracy ${(b.fitness * 100).toFixed(2)}%)` });
     }
+    refuseLateCommands();
     const results = {
       space: space.name,
       metric: abs.metric,

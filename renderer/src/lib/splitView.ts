@@ -143,9 +143,10 @@ const candidateSchema = z.object({
 });
 
 /**
- * Candidates per node from results.json, read leniently (the GM runner is newer than this view):
- * `candidates` as `{ "<node id>": [candidate…] }` or as `[{ node, …candidate }]`, and `best`
- * entries that carry a `node`. A candidate is `{ architecture, fitness | accuracy, metrics? }`.
+ * Candidates per node from results.json, read leniently: the GM runner's `nodes[].candidates`
+ * and `leafCandidates` (`{ node, architecture, fitness }`), also `candidates` as
+ * `{ "<node id>": [candidate…] }` or `[{ node, …candidate }]`, and `best` entries that carry a
+ * `node`. A candidate is `{ architecture, fitness | accuracy, metrics? }`; duplicates are merged.
  */
 export function nodeCandidates(results: Record<string, unknown> | null | undefined): Map<number, NodeCandidate[]> {
   const out = new Map<number, NodeCandidate[]>();
@@ -163,6 +164,15 @@ export function nodeCandidates(results: Record<string, unknown> | null | undefin
   else if (candidates && typeof candidates === 'object') {
     for (const [node, list] of Object.entries(candidates)) if (Array.isArray(list)) for (const entry of list) add(node, entry);
   }
+  const nodes = results?.['nodes'];
+  if (Array.isArray(nodes)) {
+    for (const node of nodes) {
+      const record = node as Record<string, unknown> | null;
+      if (Array.isArray(record?.['candidates'])) for (const entry of record['candidates'] as unknown[]) add(record['id'], entry);
+    }
+  }
+  const leafCandidates = results?.['leafCandidates'];
+  if (Array.isArray(leafCandidates)) for (const entry of leafCandidates) add((entry as Record<string, unknown> | null)?.['node'], entry);
   const best = results?.['best'];
   if (Array.isArray(best)) for (const entry of best) add((entry as Record<string, unknown> | null)?.['node'], entry);
   for (const list of out.values()) list.sort((a, b) => (b.fitness ?? -Infinity) - (a.fitness ?? -Infinity));

@@ -69,6 +69,24 @@ describe('the split tree view', () => {
     ]);
   });
 
+  it("reads the GM runner's results.json: per-node records and the leaves' best candidates", () => {
+    const results = {
+      nodes: [
+        { id: 3, fromEpoch: 4, toEpoch: 6, candidates: [{ node: 3, architecture: 'x', fitness: 0.4 }, { node: 3, architecture: 'y', fitness: 0.6 }] },
+        { id: 0, fromEpoch: 0, toEpoch: 2, candidates: [] },
+      ],
+      leafCandidates: [{ node: 3, architecture: 'y', fitness: 0.6 }, { node: 4, architecture: 'z', fitness: 0.5 }],
+      best: [{ architecture: 'y', fitness: 0.6, node: 3 }],
+    };
+    const byNode = nodeCandidates(results);
+    expect(byNode.get(3)?.map((c) => [c.architecture, c.fitness])).toEqual([
+      ['y', 0.6],
+      ['x', 0.4],
+    ]);
+    expect(byNode.get(4)?.map((c) => c.architecture)).toEqual(['z']);
+    expect(byNode.has(0)).toBe(false);
+  });
+
   it('reorders the distance matrix so each group is one block', () => {
     // Groups {nor_conv_3x3, none} | {rest}: the order becomes 3x3, none, skip, 1x1, pool.
     const m = groupedMatrix({ ops: ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'], groups: [['nor_conv_3x3', 'none'], ['skip_connect', 'nor_conv_1x1', 'avg_pool_3x3']], distance: ROOT_DISTANCE })!;
