@@ -11,6 +11,8 @@ export const routes: RouteRecordRaw[] = [
   // An experiment directory opened read-only by its id (folder name).
   { path: '/experiment/:experimentId', name: 'experiment', component: () => import('./views/ExperimentsView.vue'), props: true },
   { path: '/new', name: 'new', component: () => import('./views/NewExperimentView.vue') },
+  // Every experiment folder in a table (filter, sort, export); `?ids=a,b` compares them.
+  { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
   { path: '/environment', name: 'environment', component: () => import('./views/EnvironmentView.vue') },
   { path: '/:pathMatch(.*)*', redirect: '/experiments' },
 ];

@@ -128,6 +128,10 @@ export const experimentSummarySchema = z.object({
   status: z.enum(JOB_STATUSES),
   created: z.number(),
   finalAccuracy: z.number().nullable(),
+  /** The config's method (abs, supernet, cnn, …); absent from older hosts. */
+  method: z.string().nullable().optional(),
+  /** Best validation accuracy the run reported (ABS: of the searched architectures); absent from older hosts. */
+  bestValAccuracy: z.number().nullable().optional(),
 });
 export type ExperimentSummary = z.infer<typeof experimentSummarySchema>;
 

@@ -203,7 +203,18 @@ export function listExperiments(root: string): ExperimentSummary[] {
     try {
       const record = readExperimentRecord(dir);
       const acc = record.summary?.['testAccuracy'];
-      out.push({ id: name, dir, preset: record.preset, status: record.status, created: record.created, finalAccuracy: typeof acc === 'number' ? acc : null });
+      const val = record.summary?.['bestValAccuracy'];
+      const method = record.config['method'];
+      out.push({
+        id: name,
+        dir,
+        preset: record.preset,
+        status: record.status,
+        created: record.created,
+        finalAccuracy: typeof acc === 'number' ? acc : null,
+        method: typeof method === 'string' ? method : null,
+        bestValAccuracy: typeof val === 'number' ? val : null,
+      });
     } catch {
       // An unreadable directory is left out of the list; `nas-shrink show DIR` explains why.
     }

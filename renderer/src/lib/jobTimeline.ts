@@ -13,6 +13,7 @@ export type ProgressEvent = Extract<JobEvent, { type: 'progress' }>;
 export type LogEvent = Extract<JobEvent, { type: 'log' }>;
 export type ShrinkEvent = Extract<JobEvent, { type: 'shrink' }>;
 export type CommandEvent = Extract<JobEvent, { type: 'command' }>;
+export type SplitEvent = Extract<JobEvent, { type: 'split' }>;
 
 /** Loss and accuracy against epoch, for one split. */
 export interface SplitSeries {
@@ -25,8 +26,14 @@ export interface JobTimeline {
   status: JobStatus | null;
   backend: string | null;
   progress: ProgressEvent | null;
-  /** Only splits that have had a metric event. Not reactive: watch `revision`. */
+  /** Only splits that have had a metric event without a `node`. Not reactive: watch `revision`. */
   metrics: Partial<Record<MetricSplit, SplitSeries>>;
+  /**
+   * GM-NAS / few-shot: metric events that name a sub-supernet (`node`), per node. Kept apart
+   * from `metrics`: the sub-supernets train one after another, and one line through all of them
+   * would zigzag between unrelated networks. Not reactive: watch `revision`.
+   */
+  nodeMetrics: Record<number, Partial<Record<MetricSplit, SplitSeries>>>;
   errors: NasErrorData[];
   /** The last {@link MAX_LOGS} log lines. */
   logs: LogEvent[];
@@ -35,6 +42,8 @@ export interface JobTimeline {
   shrinks: ShrinkEvent[];
   /** The job's answers to operator commands (lock, force-drop, undo), in order. */
   commands: CommandEvent[];
+  /** GM-NAS / few-shot splits, in order (small: one per split). */
+  splits: SplitEvent[];
   /** Highest `seq` applied; -1 before the first event. */
   lastSeq: number;
   /** Bumped whenever an applied batch changed anything. */
@@ -44,7 +53,7 @@ export interface JobTimeline {
 export const MAX_LOGS = 200;
 
 export function createTimeline(): JobTimeline {
-  return { status: null, backend: null, progress: null, metrics: {}, errors: [], logs: [], result: null, shrinks: [], commands: [], lastSeq: -1, revision: 0 };
+  return { status: null, backend: null, progress: null, metrics: {}, nodeMetrics: {}, errors: [], logs: [], result: null, shrinks: [], commands: [], splits: [], lastSeq: -1, revision: 0 };
 }
 
 /**
@@ -74,7 +83,8 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
       timeline.progress = event;
       return;
     case 'metric': {
-      const series = (timeline.metrics[event.split] ??= {
+      const target = event.node === undefined ? timeline.metrics : (timeline.nodeMetrics[event.node] ??= {});
+      const series = (target[event.split] ??= {
         loss: new DownsampledSeries(maxPoints),
         accuracy: new DownsampledSeries(maxPoints),
       });
@@ -97,6 +107,9 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
       return;
     case 'command':
       timeline.commands.push(event);
+      return;
+    case 'split':
+      timeline.splits.push(event);
       return;
   }
 }

@@ -20,3 +20,5 @@ export function parseOptionalInteger(text: string, min: number, max: number): Pa
 /** The limits of `jobs.start` (shared/ipc/contract.ts). */
 export const EPOCHS_RANGE = { min: 1, max: 10_000 } as const;
 export const SEED_RANGE = { min: 0, max: Number.MAX_SAFE_INTEGER } as const;
+/** `maxTrainImages` of `jobs.start`: a positive whole number (the dataset caps it further). */
+export const MAX_TRAIN_IMAGES_RANGE = { min: 1, max: 10_000_000 } as const;

@@ -67,7 +67,7 @@ export const useExperimentDetailStore = defineStore('experimentDetail', () => {
         if (!timeline.result && detail.summary) timeline.result = detail.summary;
         Object.assign(entry, {
           detail: markRaw(detail),
-          timeline: { ...timeline, metrics: markRaw(timeline.metrics) },
+          timeline: { ...timeline, metrics: markRaw(timeline.metrics), nodeMetrics: markRaw(timeline.nodeMetrics) },
           space: parseSpaceFile(detail.space),
           results: parseResultsFile(detail.results),
           error: null,

@@ -14,6 +14,8 @@ import { applyJobEvents, createTimeline, type JobTimeline } from '../lib/jobTime
 export interface StartOptions {
   epochs?: number;
   seed?: number;
+  /** Use at most this many training images (before the validation split is taken). */
+  maxTrainImages?: number;
 }
 
 /** The state of one job's event stream. */
@@ -45,9 +47,10 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /** Starts a job for `preset`; throws an ApiError (e.g. UNKNOWN_PRESET, DATASET_MISSING). */
   async function start(preset: string, options: StartOptions = {}): Promise<JobSummary> {
-    const request: { preset: string; epochs?: number; seed?: number } = { preset };
+    const request: { preset: string } & StartOptions = { preset };
     if (options.epochs !== undefined) request.epochs = options.epochs;
     if (options.seed !== undefined) request.seed = options.seed;
+    if (options.maxTrainImages !== undefined) request.maxTrainImages = options.maxTrainImages;
     const summary = await getApi().invoke('jobs.start', request);
     upsert(summary);
     return summary;
@@ -64,7 +67,7 @@ export const useJobsStore = defineStore('jobs', () => {
   function timelineOf(jobId: string): JobTimeline {
     const existing = timelines[jobId];
     if (existing) return existing;
-    timelines[jobId] = { ...createTimeline(), metrics: markRaw<JobTimeline['metrics']>({}) };
+    timelines[jobId] = { ...createTimeline(), metrics: markRaw<JobTimeline['metrics']>({}), nodeMetrics: markRaw<JobTimeline['nodeMetrics']>({}) };
     return timelines[jobId] as JobTimeline; // the reactive proxy, so updates reach the views
   }
 
@@ -117,6 +120,8 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   return {
+    /** Adds a job started elsewhere (e.g. from the experiment builder) to the list. */
+    remember: upsert,
     jobs: sortedJobs,
     loaded: computed(() => list.data.value !== null),
     loading: list.loading,

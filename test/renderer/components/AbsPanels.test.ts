@@ -47,7 +47,7 @@ describe('AbsPanels on a running job (space tree commands)', () => {
       { jobId: 'j1', command: { kind: 'lock', key: 'a:y' } },
       { jobId: 'j1', command: { kind: 'force-drop', key: 'b:y' } },
     ]);
-    expect(row(wrapper, 'a:y').get('[data-testid="tree-operator-state"]').text()).toBe('sending lock…');
+    expect(row(wrapper, 'a:y').get('[data-testid="tree-operator-state"]').text()).toBe('lock sent · waiting for the job');
     expect(row(wrapper, 'a:y').find('[data-testid="op-lock"]').exists()).toBe(false);
     // The force-drop on its way already counts: 3 × 1.
     expect(wrapper.get('[data-testid="space-size"]').attributes('data-size')).toBe('3');

@@ -48,9 +48,11 @@ describe('NewExperimentView', () => {
     const wrapper = await render();
     await wrapper.get('[data-testid="epochs-cnn-fashion"]').setValue('0');
     await wrapper.get('[data-testid="seed-cnn-fashion"]').setValue('1.5');
+    await wrapper.get('[data-testid="images-cnn-fashion"]').setValue('-3');
     const card = wrapper.get('[data-preset="cnn-fashion"]');
     expect(card.text()).toContain('Enter a whole number from 1 to 10,000.');
     expect(card.text()).toContain('Enter a whole number.');
+    expect(card.text()).toContain('Enter a whole number from 1 to 10,000,000.');
     expect(wrapper.get('[data-testid="start-cnn-fashion"]').attributes('disabled')).toBeDefined();
   });
 
@@ -58,9 +60,10 @@ describe('NewExperimentView', () => {
     const wrapper = await render();
     await wrapper.get('[data-testid="epochs-cnn-fashion"]').setValue('2');
     await wrapper.get('[data-testid="seed-cnn-fashion"]').setValue('7');
+    await wrapper.get('[data-testid="images-cnn-fashion"]').setValue('1200');
     await wrapper.get('[data-testid="start-cnn-fashion"]').trigger('submit');
     await flushPromises();
-    expect(api.calls.find((call) => call.channel === 'jobs.start')?.request).toEqual({ preset: 'cnn-fashion', epochs: 2, seed: 7 });
+    expect(api.calls.find((call) => call.channel === 'jobs.start')?.request).toEqual({ preset: 'cnn-fashion', epochs: 2, seed: 7, maxTrainImages: 1200 });
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/experiments/job-42'));
   });
 

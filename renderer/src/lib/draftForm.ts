@@ -1,0 +1,85 @@
+/**
+ * The New experiment builder's form: what the user typed (text) as an experiment draft
+ * (shared/model/experimentDraft.ts), or a message per field that is not a number at all. Range
+ * and meaning are checked by the host (`drafts.validate`), which knows the engine's rules.
+ */
+import type { DraftField, ExperimentDraft } from '../../../shared/model/experimentDraft';
+
+export interface DraftFormValues {
+  name: string;
+  method: ExperimentDraft['method'];
+  datasetSource: 'bundled' | 'path';
+  datasetPath: string;
+  space: string;
+  channels: string;
+  cellsPerStage: string;
+  epochs: string;
+  batchSize: string;
+  learningRate: string;
+  seed: string;
+  maxTrainImages: string;
+  metric: string;
+  dropPerStep: string;
+  targetSize: string;
+}
+
+/** The form as it opens: the ABS demo's recipe on the bundled sample, small enough for a laptop. */
+export function defaultFormValues(): DraftFormValues {
+  return {
+    name: '',
+    method: 'abs',
+    datasetSource: 'bundled',
+    datasetPath: '',
+    space: 'nb201',
+    channels: '8',
+    cellsPerStage: '1',
+    epochs: '3',
+    batchSize: '64',
+    learningRate: '0.025',
+    seed: '0',
+    maxTrainImages: '',
+    metric: 'angle-cells',
+    dropPerStep: '20',
+    targetSize: '1000',
+  };
+}
+
+export type DraftParse = { draft: ExperimentDraft; errors: Partial<Record<DraftField, string>> };
+
+const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i;
+
+/**
+ * The draft of `values`, and a message for each field that is not a number. Such a field is 0 in
+ * the draft (JSON has no NaN); the form asks the host only about drafts without these errors.
+ */
+export function parseDraftForm(values: DraftFormValues): DraftParse {
+  const errors: Partial<Record<DraftField, string>> = {};
+  const number = (field: DraftField, text: string, integer: boolean): number => {
+    const trimmed = text.trim();
+    if (!NUMBER.test(trimmed)) {
+      errors[field] = trimmed === '' ? 'Enter a value.' : 'Enter a number.';
+      return 0;
+    }
+    const value = Number(trimmed);
+    if (integer && !Number.isInteger(value)) errors[field] = 'Enter a whole number.';
+    return value;
+  };
+  const images = values.maxTrainImages.trim();
+  const draft: ExperimentDraft = {
+    name: values.name.trim(),
+    method: values.method,
+    dataset: values.datasetSource === 'bundled' ? { source: 'bundled' } : { source: 'path', path: values.datasetPath.trim() },
+    space: values.space,
+    channels: number('channels', values.channels, true),
+    cellsPerStage: number('cellsPerStage', values.cellsPerStage, true),
+    epochs: number('epochs', values.epochs, true),
+    batchSize: number('batchSize', values.batchSize, true),
+    learningRate: number('learningRate', values.learningRate, false),
+    seed: number('seed', values.seed, true),
+    maxTrainImages: images === '' ? null : number('maxTrainImages', images, true),
+    metric: values.metric,
+    dropPerStep: values.method === 'abs' ? number('dropPerStep', values.dropPerStep, true) : 20,
+    targetSize: values.method === 'abs' ? number('targetSize', values.targetSize, true) : 1000,
+  };
+  return { draft, errors };
+}

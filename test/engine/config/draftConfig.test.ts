@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { configFromDraft, validateDraft } from '../../../electron/engine/config/draftConfig';
+import { bundledSampleDir } from '../../../electron/engine/data';
+import type { ExperimentDraft } from '../../../shared/model/experimentDraft';
+
+const draft = (change: Partial<ExperimentDraft> = {}): ExperimentDraft => ({
+  name: 'quick-abs',
+  method: 'abs',
+  dataset: { source: 'bundled' },
+  space: 'nb201',
+  channels: 8,
+  cellsPerStage: 1,
+  epochs: 2,
+  batchSize: 64,
+  learningRate: 0.025,
+  seed: 4,
+  maxTrainImages: 1200,
+  metric: 'angle-cells',
+  dropPerStep: 20,
+  targetSize: 1000,
+  ...change,
+});
+
+const messageOf = async (change: Partial<ExperimentDraft>, field: string): Promise<string | undefined> =>
+  (await validateDraft(draft(change))).validation.errors.find((e) => e.field === field)?.message;
+
+describe('experiment drafts from the New experiment form', () => {
+  it('turns a valid ABS draft into the preset recipe with the choices on top, with the space size and a summary', async () => {
+    const { validation, config } = await validateDraft(draft());
+    expect(validation.errors).toEqual([]);
+    expect(validation.valid).toBe(true);
+    expect(validation.spaceSize).toBe(15_625);
+    expect(validation.spaceShape).toEqual({ choices: 6, ops: 30 });
+    expect(validation.dataset).toBe('the bundled Fashion-MNIST sample: 28x28x1 images, 10 classes');
+    expect(validation.summary.join('\n')).toContain('drop the 20 lowest-scoring operators per step until at most 1,000 architectures');
+    expect(validation.summary[0]).toContain('at most 1,200 training images');
+    expect(config).toMatchObject({
+      name: 'quick-abs',
+      method: 'abs',
+      seed: 4,
+      maxTrainImages: 1200,
+      network: { channels: 8, cellsPerStage: 1 },
+      training: { epochs: 2, batchSize: 64, schedule: { kind: 'cosine', lr: 0.025 } },
+      abs: { metric: 'angle-cells', policy: { kind: 'global', count: 20 }, targetSize: 1000 },
+    });
+    expect(validation.options.metrics).toContain('angle');
+  });
+
+  it('puts each problem on its field, with what to do', async () => {
+    expect(await messageOf({ epochs: 0 }, 'epochs')).toBe('must be at least 1');
+    expect(await messageOf({ epochs: 1.5 }, 'epochs')).toBe('must be a whole number');
+    expect(await messageOf({ targetSize: 15_625 }, 'targetSize')).toBe('must be smaller than the space (15,625 architectures), or nothing is shrunk.');
+    expect(await messageOf({ dropPerStep: 25 }, 'dropPerStep')).toContain('must be at most 24');
+    expect(await messageOf({ name: 'my run' }, 'name')).toContain('letters, digits, dot, dash and underscore');
+    expect(await messageOf({ space: 'darts' }, 'space')).toContain('nb201 supernets only');
+    expect(await messageOf({ metric: 'loss' }, 'metric')).toContain("unknown metric 'loss'");
+    expect(await messageOf({ learningRate: -1 }, 'learningRate')).toContain('positive');
+    expect(await messageOf({ channels: 0 }, 'channels')).toBe('must be at least 1');
+    expect(await messageOf({ dataset: { source: 'path', path: 'data/fmnist' } }, 'dataset')).toContain('not an absolute path');
+    expect(await messageOf({ dataset: { source: 'path', path: '' } }, 'dataset')).toContain('Type the path');
+    const missing = path.join(os.tmpdir(), 'no-such-dataset-folder-xyz');
+    expect(await messageOf({ dataset: { source: 'path', path: missing } }, 'dataset')).toBe(`The dataset folder ${missing} does not exist or cannot be read. Check the path (it is read on the host, not on this computer when the UI is remote).`);
+    const { validation, config } = await validateDraft(draft({ epochs: 0, targetSize: 20_000 }));
+    expect(validation.valid).toBe(false);
+    expect(config).toBeNull();
+    expect(validation.errors.map((e) => e.field).sort()).toEqual(['epochs', 'targetSize']);
+  });
+
+  it('opens a typed IDX folder before the start, and reports a corrupt one on the dataset field', async () => {
+    const ok = await validateDraft(draft({ dataset: { source: 'path', path: bundledSampleDir() } }));
+    expect(ok.validation.errors).toEqual([]);
+    expect(ok.validation.dataset).toMatch(/^IDX files \(.+\) at .+: 28x28x1 images, 10 classes$/);
+    expect(ok.config?.dataset).toEqual({ kind: 'idx', path: bundledSampleDir() });
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-draft-'));
+    try {
+      for (const name of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) fs.writeFileSync(path.join(dir, name), Buffer.from('not idx'));
+      const bad = await validateDraft(draft({ dataset: { source: 'path', path: dir } }));
+      expect(bad.validation.valid).toBe(false);
+      expect(bad.validation.errors).toHaveLength(1);
+      expect(bad.validation.errors[0]?.field).toBe('dataset');
+      // Images and labels are read together: either file may be the one reported.
+      expect(bad.validation.errors[0]?.message).toMatch(/t10k-(images-idx3|labels-idx1)-ubyte/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start an invalid draft with INVALID_CONFIG naming the fields', async () => {
+    await expect(configFromDraft(draft({ epochs: 0 }))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('epochs: must be at least 1') });
+    await expect(configFromDraft(draft({ method: 'supernet' }))).resolves.toMatchObject({ method: 'supernet', training: { epochs: 2 } });
+  });
+});

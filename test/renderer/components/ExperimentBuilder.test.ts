@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { createMemoryHistory, createRouter, type Router } from 'vue-router';
+import NewExperimentView from '../../../renderer/src/views/NewExperimentView.vue';
+import { setApi } from '../../../renderer/src/api';
+import type { DraftValidation, ExperimentDraft } from '../../../shared/model/experimentDraft';
+import { FakeApi } from '../helpers/fakeApi';
+import { jobSummary, PRESETS } from '../fixtures/jobs';
+
+const OPTIONS = { spaces: ['nb201'], metrics: ['angle', 'angle-cells'] };
+
+/** What the host answers: the dataset path /bad is refused, a target of 20000 too; otherwise valid. */
+function hostAnswer({ draft }: { draft: ExperimentDraft }): DraftValidation {
+  const errors: DraftValidation['errors'] = [];
+  if (draft.dataset.source === 'path' && draft.dataset.path === '/bad') errors.push({ field: 'dataset', message: 'The dataset folder /bad does not exist or cannot be read.' });
+  if (draft.targetSize >= 15625) errors.push({ field: 'targetSize', message: 'must be smaller than the space (15,625 architectures), or nothing is shrunk.' });
+  return {
+    valid: errors.length === 0,
+    errors,
+    spaceSize: 15625,
+    spaceShape: { choices: 6, ops: 30 },
+    dataset: draft.dataset.source === 'bundled' ? 'the bundled Fashion-MNIST sample: 28x28x1 images, 10 classes' : null,
+    summary: errors.length ? [] : [`Supernet: NB201 trained ${draft.epochs} epochs.`],
+    options: OPTIONS,
+  };
+}
+
+describe('the experiment builder', () => {
+  let pinia: Pinia;
+  let api: FakeApi;
+  let router: Router;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    pinia = createPinia();
+    setActivePinia(pinia);
+    api = new FakeApi().on('presets.list', () => PRESETS).on('drafts.validate', hostAnswer).on('drafts.start', () => jobSummary('job-7', 'queued'));
+    setApi(api);
+    router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/new', name: 'new', component: NewExperimentView },
+        { path: '/experiments/:jobId?', name: 'experiments', component: { render: () => null } },
+      ],
+    });
+    await router.push('/new');
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  async function render() {
+    const wrapper = mount(NewExperimentView, { global: { plugins: [pinia, router] } });
+    await flushPromises();
+    await wrapper.get('[data-testid="new-tab-build"]').trigger('click');
+    await settle();
+    return wrapper;
+  }
+
+  async function settle(): Promise<void> {
+    await flushPromises();
+    vi.advanceTimersByTime(400);
+    await flushPromises();
+  }
+
+  const validations = () => api.calls.filter((call) => call.channel === 'drafts.validate');
+  const fieldError = (wrapper: Awaited<ReturnType<typeof render>>, id: string) => wrapper.find(`[data-field="${id}"] [data-testid="builder-field-error"]`);
+
+  it('asks the host about the default draft once, shows the space size, the dataset found and the summary', async () => {
+    const wrapper = await render();
+    expect(validations()).toHaveLength(1);
+    expect((validations()[0]!.request as { draft: ExperimentDraft }).draft).toMatchObject({ method: 'abs', dataset: { source: 'bundled' }, epochs: 3, maxTrainImages: null, dropPerStep: 20, targetSize: 1000 });
+    expect(wrapper.get('[data-testid="builder-space-size"]').text()).toBe('15,625 architectures in the space');
+    expect(wrapper.get('[data-testid="builder-dataset-found"]').text()).toContain('bundled Fashion-MNIST sample');
+    expect(wrapper.get('[data-testid="builder-summary-line"]').text()).toBe('Supernet: NB201 trained 3 epochs.');
+    expect(wrapper.get('[data-testid="builder-start"]').attributes('disabled')).toBeUndefined();
+  });
+
+  it('marks a field that is not a number without asking the host, and blocks the start', async () => {
+    const wrapper = await render();
+    await wrapper.get('[data-testid="builder-epochs"]').setValue('three');
+    await settle();
+    expect(fieldError(wrapper, 'builder-epochs').text()).toBe('Enter a number.');
+    expect(validations()).toHaveLength(1);
+    expect(wrapper.get('[data-testid="builder-start"]').attributes('disabled')).toBeDefined();
+    await wrapper.get('[data-testid="builder-epochs"]').setValue('2.5');
+    await settle();
+    expect(fieldError(wrapper, 'builder-epochs').text()).toBe('Enter a whole number.');
+  });
+
+  it("shows the host's message next to the field it concerns: a typed folder that cannot be read, a target too large", async () => {
+    const wrapper = await render();
+    await wrapper.get('[data-testid="builder-dataset-path-choice"]').setValue(true);
+    await wrapper.get('[data-testid="builder-dataset-path"]').setValue('/bad');
+    await wrapper.get('[data-testid="builder-targetSize"]').setValue('20000');
+    await settle();
+    // Only the last draft was sent (the changes came within the debounce).
+    expect(validations()).toHaveLength(2);
+    expect(fieldError(wrapper, 'builder-dataset').text()).toBe('The dataset folder /bad does not exist or cannot be read.');
+    expect(fieldError(wrapper, 'builder-target').text()).toContain('must be smaller than the space');
+    expect(wrapper.get('[data-testid="builder-invalid"]').text()).toContain('2 fields need a change');
+    expect(wrapper.get('[data-testid="builder-start"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('starts the checked draft and opens its live view', async () => {
+    const wrapper = await render();
+    await wrapper.get('[data-testid="builder-epochs"]').setValue('1');
+    await wrapper.get('[data-testid="builder-maxTrainImages"]').setValue('600');
+    await wrapper.get('[data-testid="builder-name"]').setValue('tiny');
+    await settle();
+    await wrapper.get('[data-testid="builder"]').trigger('submit');
+    await flushPromises();
+    const start = api.calls.find((call) => call.channel === 'drafts.start');
+    expect((start?.request as { draft: ExperimentDraft }).draft).toMatchObject({ name: 'tiny', epochs: 1, maxTrainImages: 600 });
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/experiments/job-7'));
+  });
+});
