@@ -124,6 +124,8 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   const leafCandidates: LeafCandidate[] = [];
   const started = Date.now();
   let images = 0;
+  /** Seconds spent in supernet training steps only (not GM scores, validation or search): the img/s the CLI reports. */
+  let stepSeconds = 0;
   let from = 0;
   for (let level = 0; level <= splits.length && !ctx.cancelled(); level++) {
     const to = level < splits.length ? (splits[level] as number) : epochs;
@@ -141,7 +143,9 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
         records.set(node.id, record);
         emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: ${stateSize(node.state)} architectures, epochs ${from + 1}-${to}${inherit ? `, weights ${inherit.weights}, optimizer ${inherit.weightOptimizer}, LR ${inherit.lrSchedule.kind}` : ''}` });
         while (trainer.epoch < to && !ctx.cancelled()) {
+          const t0 = Date.now();
           await trainer.trainEpoch(node.state);
+          stepSeconds += (Date.now() - t0) / 1000;
           if (ctx.cancelled()) break;
           record.epochsTrained += 1;
           record.valAccuracy = trainer.validate(node.state);
@@ -208,7 +212,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
     pickedBy: pick?.by ?? null,
     epochs,
     trainSeconds: seconds,
-    imagesPerSec: images / Math.max(seconds, 1e-3),
+    imagesPerSec: images / Math.max(stepSeconds, 1e-3),
     backend: ctx.backend.chosen,
     completed: !ctx.cancelled(),
   };

@@ -199,17 +199,14 @@ describe('GM+RSPS runner (tiny)', { timeout: 240_000 }, () => {
     expect(r.summary['best']).toBe(pick.architecture);
     expect(r.tensorsAfter).toBe(r.tensorsBefore);
   });
-});
 
-describe('the ranking of a GM experiment (nas-shrink score / tau)', { timeout: 240_000 }, () => {
   it('scores an architecture with the final weights of the leaf whose space contains it', async () => {
-    const r = await run(tinyConfig('nb201-fashion-gm', { archsPerLeaf: 1 }));
     const leaves = r.results.tree.nodes.filter((n) => n.status === 'done');
     const archOf = (id: number): string => (r.results['nodes'] as { id: number; candidates: { architecture: string }[] }[]).find((n) => n.id === id)!.candidates[0]!.architecture;
     const [a, b] = [leaves[0]!, leaves[3]!];
     const got = await scoreGmArchitectures(r.dir, [archOf(a.id), archOf(b.id)], 'accuracy-rebn');
     expect(got.leaves).toEqual([a.id, b.id]);
-    // The same metric with each leaf's weights loaded by hand; the other leaf's weights give another value.
+    // Each equals the same metric computed by hand with that leaf's final weights loaded.
     const config = tinyConfig('nb201-fashion-gm');
     const data = await loadExperimentData(config, () => undefined);
     const net = new Nb201Supernet({ channels: 2, cellsPerStage: 1, inputChannels: 1, numClasses: 10, seed: 0 });
@@ -222,8 +219,10 @@ describe('the ranking of a GM experiment (nas-shrink score / tau)', { timeout: 2
     net.dispose();
     await expect(scoreGmArchitectures(r.dir, [archOf(a.id)], 'angle')).rejects.toThrow(/ranks architectures by accuracy-rebn or accuracy in their leaf sub-supernet, not by angle/);
   });
+});
 
-  it('the final pick by a ground-truth table takes the candidate with the highest table value', () => {
+describe('the final pick by a ground-truth table', () => {
+  it('takes the candidate with the highest table value', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-gm-truth-'));
     const file = path.join(dir, 'truth.csv');
     // They differ on a live edge (3<-0), so they are three different networks.
