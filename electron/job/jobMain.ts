@@ -11,7 +11,7 @@ import { ExperimentStore, readEvents } from '../engine/store/experimentStore';
 import { acquireLock, releaseLock } from '../engine/store/directoryLock';
 import { latestValidCheckpoint } from '../engine/store/checkpointList';
 import type { LoadedCheckpoint } from '../engine/store/checkpoint';
-import { resumeSupportFor } from '../engine/jobs/resumeSupport';
+import { ownFilesOnly, resumeSupportFor } from '../engine/jobs/resumeSupport';
 import { runnerFor } from '../engine/jobs/runners';
 import { parseExperimentConfig } from '../engine/config/experimentConfig';
 import { EventBatcher } from './eventBatcher';
@@ -81,7 +81,9 @@ async function runLocked(spec: JobSpec): Promise<void> {
         level: 'info',
         message: resumeFrom
           ? `resumed from checkpoint '${resumeFrom.label}' (epoch ${resumeFrom.meta.epoch}, step ${resumeFrom.meta.step}); events after it from the interrupted run are redone`
-          : 'resumed with no epoch checkpoint yet: starting again from the beginning',
+          : support === ownFilesOnly
+            ? 'resumed: this method continues from its own files (no checkpoints)'
+            : 'resumed with no epoch checkpoint yet: starting again from the beginning',
       });
     }
     const summary = await runnerFor(config.method)({

@@ -28,9 +28,16 @@ export interface ResumeSupport {
 /** Checkpoints written at the end of an epoch: `epoch-K` and `last` (the newest epoch-K). */
 export const epochCheckpoints: ResumeSupport = { accepts: (label) => label === 'last' || /^epoch-\d+$/.test(label) };
 
+/**
+ * No checkpoint at all: the method's own output is its progress (the ground-truth job rewrites
+ * ground-truth.csv after every architecture and, resumed, trains only the rows it lacks).
+ */
+export const ownFilesOnly: ResumeSupport = { accepts: () => false };
+
 const support = new Map<Method, ResumeSupport>([
   ['supernet', epochCheckpoints],
   ['abs', epochCheckpoints],
+  ['ground-truth', ownFilesOnly],
 ]);
 
 /** The method's resume support, or null when its runs can only be started again. */
