@@ -17,7 +17,7 @@ export interface WasmBackendLike {
 export interface SimdKernels {
   reduce(x: number, y: number, rows: number, c: number, out: number, acc: number): void;
   affine2(a: number, b: number, p: number, q: number, s: number, rows: number, c: number, out: number): void;
-  filterGrad(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, ho: number, wo: number, co: number, kh: number, kw: number, s: number, pt: number, pl: number): void;
+  filterGrad(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, ho: number, wo: number, co: number, kh: number, kw: number, s: number, pt: number, pl: number, accumulate: number): void;
   pad(x: number, xp: number, n: number, h: number, w: number, c: number, pt: number, pb: number, pl: number, pr: number, relu: number): void;
   conv(xp: number, w: number, bias: number, y: number, n: number, hp: number, wp: number, ci: number, ho: number, wo: number, co: number, kh: number, kw: number, s: number, relu: number): void;
   winogradFilter(w: number, u: number, ci: number, co: number): void;
@@ -60,6 +60,11 @@ export function scratchFor(be: WasmBackendLike, k: SimdKernels, bytes: number): 
     k.scratch = be.wasm._malloc(k.scratchBytes);
   }
   return k.scratch;
+}
+
+/** The backend's heap (re-read after anything that may grow it). */
+export function heapBuffer(be: WasmBackendLike): ArrayBufferLike {
+  return (be.wasm.asm?.memory as { buffer: ArrayBufferLike }).buffer;
 }
 
 export function offset(be: WasmBackendLike, t: tf.TensorInfo): number {
