@@ -3,8 +3,10 @@
 // preset's C=8, batch 64, single-path training) on each available tfjs backend, next to a
 // PyTorch reference of the same network (bench/torch_nb201.py) when python3-torch is present.
 //
-// Options: --backends wasm,wasm2,cpu,tfjs-node (wasm = default threads, wasm1/wasm2 = forced 1/2 XNNPACK threads)   --channels 16,8   --steps N   --repeat N (best of)
+// Options: --backends wasm,wasm-nopool,wasm2,cpu,tfjs-node (wasm = the default path: our kernels on the kernel
+//          pool's threads; wasm-nopool = the same on one thread (NAS_KERNEL_THREADS=1); wasm1/wasm2 = forced 1/2 XNNPACK threads)   --channels 16,8   --steps N   --repeat N (best of)
 //          --python /usr/bin/python3        --no-torch
+//          --kernels [N]: instead, per-kernel timings of our SIMD kernels with and without the kernel pool (best of N)
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -14,7 +16,7 @@ const root = path.resolve(__dirname, '..');
 const OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'];
 
 function parseArgs(argv) {
-  const opts = { backends: ['tfjs-node', 'wasm', 'cpu'], channels: [16, 8], steps: 10, repeat: 1, python: process.env.NAS_BENCH_PYTHON || '/usr/bin/python3', torch: true };
+  const opts = { backends: ['tfjs-node', 'wasm', 'wasm-nopool', 'cpu'], channels: [16, 8], steps: 10, repeat: 1, python: process.env.NAS_BENCH_PYTHON || '/usr/bin/python3', torch: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -24,6 +26,7 @@ function parseArgs(argv) {
     else if (a === '--repeat') opts.repeat = Number(next());
     else if (a === '--python') opts.python = next();
     else if (a === '--no-torch') opts.torch = false;
+    else if (a === '--kernels') opts.kernels = /^\d+$/.test(argv[i + 1] || '') ? Number(next()) : 15;
     else throw new Error(`bench: unknown option ${a}`);
   }
   return opts;
@@ -50,15 +53,17 @@ function genotypes(count, seed) {
   return out;
 }
 
-function bundle() {
+function bundle(entry = 'nb201Bench') {
   const esbuild = require('esbuild');
-  const outfile = path.join(root, 'node_modules', '.cache', 'nas-bench', 'nb201Bench.js');
-  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'nb201Bench.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['@tensorflow/*'], logLevel: 'warning' });
+  // Outside node_modules (a worktree may share it with others) and per checkout.
+  const tag = require('node:crypto').createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const outfile = path.join(require('node:os').tmpdir(), `nas-bench-${tag}`, `${entry}.js`);
+  esbuild.buildSync({ entryPoints: [path.join(__dirname, `${entry}.ts`)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['@tensorflow/*'], logLevel: 'warning' });
   return outfile;
 }
 
-function runJson(command, args) {
-  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+function runJson(command, args, env = {}) {
+  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, NODE_PATH: path.join(root, 'node_modules'), ...env } });
   const line = (r.stdout || '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (!line) return { error: (r.error && r.error.message) || (r.stderr || '').trim().split('\n').pop() || `exit ${r.status}` };
   return JSON.parse(line);
@@ -85,6 +90,11 @@ function fmt(v, digits = 1) {
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.kernels) {
+    const r = spawnSync(process.execPath, [bundle('kernelBench'), String(opts.kernels)], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
   const loadBefore = require('node:os').loadavg()[0];
   const genos = genotypes(16, 2024);
   const script = bundle();
@@ -115,8 +125,9 @@ function main() {
       const steps = backend === 'cpu' ? 1 : opts.steps;
       const warmup = backend === 'cpu' ? 0 : 2;
       // ... and on a batch of 16 (its img/s hardly depends on the batch; 64 takes minutes at C=16).
-      const cfg = { backend, channels, batch: backend === 'cpu' ? 16 : 64, steps, warmup, genotypes: genos };
-      const r = best(Array.from({ length: backend === 'cpu' ? 1 : opts.repeat }, () => runJson(process.execPath, [script, JSON.stringify(cfg)])));
+      const cfg = { backend: backend === 'wasm-nopool' ? 'wasm' : backend, channels, batch: backend === 'cpu' ? 16 : 64, steps, warmup, genotypes: genos };
+      const env = backend === 'wasm-nopool' ? { NAS_KERNEL_THREADS: '1' } : {};
+      const r = best(Array.from({ length: backend === 'cpu' ? 1 : opts.repeat }, () => runJson(process.execPath, [script, JSON.stringify(cfg)], env)));
       if (r.error) {
         console.log(`bench: ${backend} (C=${channels}) failed: ${r.error}`);
         continue;

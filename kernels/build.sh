@@ -10,7 +10,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/build"
 mkdir -p "$out"
-sources="channel_kernels conv_filter_grad conv_forward conv_winograd"
+sources="channel_kernels conv_filter_grad conv_forward conv_winograd elementwise"
 # $1: object suffix, $2...: extra clang flags
 compile() {
   suffix=$1

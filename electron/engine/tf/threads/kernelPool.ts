@@ -28,7 +28,9 @@ import { threadedWasmUnavailable } from './threadedWasm';
 import { KERNEL_WORKER_SOURCE } from './kernelWorkerSource';
 
 /** Control block (Int32 slots at the start of the shared memory); same layout in kernelWorkerSource. */
-const CTRL = { COUNTER: 0, DONE: 1, KIND: 2, SHARE: 3, CHUNK: 4, CHUNKS: 5, CONTRIBUTED: 6, IN0: 8, IN1: 9, W: 10, BIAS: 11, OUT: 12, SCRATCH: 13, SCRATCH_STRIDE: 14, G: 16 } as const;
+const CTRL = { COUNTER: 0, PROGRESS: 1, KIND: 2, SHARE: 3, CHUNK: 4, CHUNKS: 5, SUM_FLOATS: 7, IN0: 8, IN1: 9, W: 10, BIAS: 11, OUT: 12, SCRATCH: 13, SCRATCH_STRIDE: 14, DELAY: 15, G: 16, BUSY: 48, FLAGS: 64 } as const;
+/** Most chunks of one job (FLAGS slots). */
+const MAX_CHUNKS = 512;
 const CTRL_BYTES = 4096;
 const PAGE = 65536;
 /** The shared build's declared maximum (kernels/build.sh --max-memory). */
@@ -83,7 +85,7 @@ interface WorkerLike {
 
 let pool: KernelPool | null | undefined;
 let disabledReason = '';
-let stats = { jobs: 0, helperChunks: 0, mainChunks: 0 };
+const stats = { jobs: 0, helperChunks: 0, mainChunks: 0, redone: 0 };
 
 /** Threads for our kernels: NAS_KERNEL_THREADS if set (1 turns the pool off), else the logical cores (at most 8). */
 export function defaultKernelThreads(): number {
@@ -98,8 +100,11 @@ export function kernelPoolUnavailableReason(): string {
   return disabledReason;
 }
 
-/** Jobs run on the pool and how their chunks were shared, for tests and the benchmark. */
-export function kernelPoolStats(): { jobs: number; helperChunks: number; mainChunks: number } {
+/**
+ * Jobs run on the pool and how their chunks were shared (mainChunks includes `redone`: helper
+ * chunks the main thread recomputed after waiting too long), for tests and the benchmark.
+ */
+export function kernelPoolStats(): { jobs: number; helperChunks: number; mainChunks: number; redone: number } {
   return { ...stats };
 }
 
@@ -152,10 +157,16 @@ function createPool(threads: number): KernelPool | null {
       const n = job.images;
       const share = Math.floor((n * helpers) / (helpers + 1));
       if (share < 1) return false;
+      const c = ctrl();
+      // A helper still busy with a job the main thread stopped waiting for: run this one locally.
+      for (let k = 0; k < helpers; k++) if (Atomics.load(c, CTRL.BUSY + k) !== 0) return false;
       const first = n - share;
-      // About 8 chunks per helper: small enough to balance, large enough for the claim to be free.
-      const chunk = Math.max(1, Math.ceil(share / (8 * helpers)));
+      const summed = 'sumFloats' in job.output;
+      // About 8 chunks per helper (4 for filter gradients, whose partial sums the main thread
+      // adds): small enough to balance, large enough for the claim to be free.
+      const chunk = Math.max(1, Math.ceil(share / ((summed ? 4 : 8) * helpers)));
       const chunks = Math.ceil(share / chunk);
+      if (chunks > MAX_CHUNKS) return false;
       const align = (b: number): number => Math.ceil(b / 64) * 64;
       // Layout: control, filter, bias, per-image inputs (share), output, scratch per helper.
       let at = CTRL_BYTES;
@@ -169,7 +180,8 @@ function createPool(threads: number): KernelPool | null {
         return o;
       });
       const out = at;
-      at = align(at + 4 * ('sumFloats' in job.output ? job.output.sumFloats * helpers : job.output.floatsPerImage * share));
+      // Convolutions: the share's output images; filter gradients: one partial dW per chunk.
+      at = align(at + 4 * ('sumFloats' in job.output ? job.output.sumFloats * chunks : job.output.floatsPerImage * share));
       const scratchStride = align(job.scratchBytes(chunk));
       const scratch = at;
       at += scratchStride * helpers;
@@ -179,11 +191,11 @@ function createPool(threads: number): KernelPool | null {
       if (job.filter) copy(h, job.filter.offset, shared, w, job.filter.floats);
       if (job.bias) copy(h, job.bias.offset, shared, bias, job.bias.floats);
       job.perImage.forEach((b, i) => copy(h, b.offset + 4 * b.floats * first, shared, inputs[i] as number, b.floats * share));
-      const c = ctrl();
       c[CTRL.KIND] = job.kind;
       c[CTRL.SHARE] = share;
       c[CTRL.CHUNK] = chunk;
       c[CTRL.CHUNKS] = chunks;
+      c[CTRL.SUM_FLOATS] = 'sumFloats' in job.output ? job.output.sumFloats : 0;
       c[CTRL.IN0] = inputs[0] ?? 0;
       c[CTRL.IN1] = inputs[1] ?? 0;
       c[CTRL.W] = w;
@@ -192,51 +204,68 @@ function createPool(threads: number): KernelPool | null {
       c[CTRL.SCRATCH] = scratch;
       c[CTRL.SCRATCH_STRIDE] = scratchStride;
       job.ints(chunk).forEach((v, i) => (c[CTRL.G + i] = v));
-      Atomics.store(c, CTRL.DONE, 0);
-      Atomics.store(c, CTRL.CONTRIBUTED, 0);
+      c[CTRL.DELAY] = helperDelayMs;
       seq = (seq % 0x7fff) + 1;
-      Atomics.store(c, CTRL.COUNTER, seq << 16);
+      const jobSeq = seq;
+      Atomics.store(c, CTRL.COUNTER, jobSeq << 16);
       Atomics.notify(c, CTRL.COUNTER);
 
+      const t0 = performance.now();
       job.runLocal(0, first, false);
+      // Expected time of one chunk, from the main thread's own share.
+      const chunkMs = ((performance.now() - t0) / first) * chunk;
       // Claim what the helpers have not started.
-      const mine: number[] = [];
+      const local = new Set<number>();
       for (; mainClaims;) {
         const v = Atomics.load(c, CTRL.COUNTER);
         if ((v & 0xffff) >= chunks) break;
         if (Atomics.compareExchange(c, CTRL.COUNTER, v, v + 1) !== v) continue;
         const i0 = first + (v & 0xffff) * chunk;
         job.runLocal(i0, Math.min(n, i0 + chunk), true);
-        mine.push(v & 0xffff);
+        local.add(v & 0xffff);
       }
-      const theirs = chunks - mine.length;
-      const start = Date.now();
-      for (let done = Atomics.load(c, CTRL.DONE); done < theirs; done = Atomics.load(c, CTRL.DONE)) {
-        if (Date.now() - start > STALL_TIMEOUT_MS) {
-          disable(`a kernel worker made no progress for ${STALL_TIMEOUT_MS / 1000} s`, workers);
-          job.runLocal(0, n, false);
-          return true;
+      const done = (q: number): boolean => Atomics.load(c, CTRL.FLAGS + q) === jobSeq;
+      const pending = (): number[] => Array.from({ length: chunks }, (_, q) => q).filter((q) => !local.has(q) && !done(q));
+      // Wait for the helpers' chunks. A helper that holds one well past its expected time has
+      // lost its core to other load: the main thread recomputes what is left, from the tfjs heap.
+      const start = performance.now();
+      const patience = mainClaims ? 0.2 + 2 * chunkMs : STALL_TIMEOUT_MS;
+      for (let left = pending(); left.length > 0; left = pending()) {
+        const waited = performance.now() - start;
+        if (waited > patience) {
+          if (!mainClaims) {
+            disable(`a kernel worker made no progress for ${STALL_TIMEOUT_MS / 1000} s`, workers);
+            job.runLocal(0, n, false);
+            return true;
+          }
+          for (const q of left) {
+            const i0 = first + q * chunk;
+            job.runLocal(i0, Math.min(n, i0 + chunk), true);
+            local.add(q);
+          }
+          stats.redone += left.length;
+          break;
         }
-        Atomics.wait(c, CTRL.DONE, done, 50);
+        const progress = Atomics.load(c, CTRL.PROGRESS);
+        if (pending().length === 0) break;
+        Atomics.wait(c, CTRL.PROGRESS, progress, Math.max(0.05, patience - waited));
       }
-      stats = { jobs: stats.jobs + 1, helperChunks: stats.helperChunks + theirs, mainChunks: stats.mainChunks + mine.length };
-      if (theirs === 0) return true;
+      stats.jobs++;
+      stats.helperChunks += chunks - local.size;
+      stats.mainChunks += local.size;
+      if (local.size === chunks) return true;
       h = heap(); // runLocal may have grown the tfjs heap
-      if ('sumFloats' in job.output) {
-        const dst = new Float32Array(h, job.output.offset, job.output.sumFloats);
-        const contributed = Atomics.load(c, CTRL.CONTRIBUTED);
-        for (let k = 0; k < helpers; k++) {
-          if (!(contributed & (1 << k))) continue;
-          const part = new Float32Array(shared, out + 4 * k * job.output.sumFloats, job.output.sumFloats);
-          for (let e = 0; e < part.length; e++) (dst[e] as number) += part[e] as number;
-        }
-      } else {
-        const per = job.output.floatsPerImage;
-        const taken = new Set(mine);
-        for (let q = 0; q < chunks; q++) {
-          if (taken.has(q)) continue;
-          const i0 = q * chunk;
-          const count = Math.min(chunk, share - i0);
+      for (let q = 0; q < chunks; q++) {
+        if (local.has(q)) continue;
+        const i0 = q * chunk;
+        const count = Math.min(chunk, share - i0);
+        if ('sumFloats' in job.output) {
+          const size = job.output.sumFloats;
+          const dst = new Float32Array(h, job.output.offset, size);
+          const part = new Float32Array(shared, out + 4 * q * size, size);
+          for (let e = 0; e < size; e++) (dst[e] as number) += part[e] as number;
+        } else {
+          const per = job.output.floatsPerImage;
           copy(shared, out + 4 * per * i0, h, job.output.offset + 4 * per * (first + i0), per * count);
         }
       }
@@ -267,6 +296,12 @@ export function kernelPool(): KernelPool | null {
 }
 
 let mainClaims = true;
+let helperDelayMs = 0;
+
+/** Makes every helper sleep this long before each chunk (tests of a helper that lost its core). */
+export function setHelperDelayForTests(ms: number): void {
+  helperDelayMs = Math.max(0, Math.floor(ms));
+}
 
 /**
  * Whether the main thread takes the helpers' unclaimed chunks (default true). Tests turn it off

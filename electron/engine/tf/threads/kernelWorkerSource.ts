@@ -17,9 +17,9 @@ export const KERNEL_WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, index } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const ctrl = new Int32Array(memory.buffer, 0, 64);
-const COUNTER = 0, DONE = 1, KIND = 2, SHARE = 3, CHUNK = 4, CHUNKS = 5;
-const IN0 = 8, IN1 = 9, W = 10, BIAS = 11, OUT = 12, SCRATCH = 13, SCRATCH_STRIDE = 14, G = 16;
+const ctrl = new Int32Array(memory.buffer, 0, 1024);
+const COUNTER = 0, PROGRESS = 1, KIND = 2, SHARE = 3, CHUNK = 4, CHUNKS = 5, SUM_FLOATS = 7, BUSY = 48;
+const IN0 = 8, IN1 = 9, W = 10, BIAS = 11, OUT = 12, SCRATCH = 13, SCRATCH_STRIDE = 14, DELAY = 15, G = 16, FLAGS = 64;
 let seen = Atomics.load(ctrl, COUNTER);
 for (;;) {
   let v = Atomics.load(ctrl, COUNTER);
@@ -31,13 +31,18 @@ for (;;) {
   const kind = ctrl[KIND], share = ctrl[SHARE], chunk = ctrl[CHUNK], chunks = ctrl[CHUNKS];
   const in0 = ctrl[IN0], in1 = ctrl[IN1], w = ctrl[W], bias = ctrl[BIAS], out = ctrl[OUT];
   const scratch = ctrl[SCRATCH] + index * ctrl[SCRATCH_STRIDE];
+  const sumFloats = ctrl[SUM_FLOATS];
   const g = ctrl.slice(G, G + 24);
   let first = true;
   for (;;) {
+    Atomics.store(ctrl, BUSY + index, 1);
     v = Atomics.load(ctrl, COUNTER);
     if (v >>> 16 !== seq || (v & 0xffff) >= chunks) break;
     if (Atomics.compareExchange(ctrl, COUNTER, v, v + 1) !== v) continue;
-    const i0 = (v & 0xffff) * chunk;
+    const q = v & 0xffff;
+    const i0 = q * chunk;
+    // Tests simulate a helper that lost its core (a delay in ms before each chunk).
+    if (ctrl[DELAY] > 0) Atomics.wait(ctrl, 1023, 0, ctrl[DELAY]);
     const count = Math.min(chunk, share - i0);
     if (kind === 1 || kind === 2) {
       // g: H, W, Ci, Ho, Wo, Co, kh, kw, s, pt, pb, pl, pr, reluIn, relu, Hp, Wp, u, v, m
@@ -57,17 +62,16 @@ for (;;) {
         k.nas_conv3x3_winograd(xp, u, bias, y, scratch + g[18], scratch + g[19], count, Hp, Wp, Ci, Ho, Wo, Co, g[14]);
       }
     } else if (kind === 3) {
-      // g: H, W, Ci, Ho, Wo, Co, kh, kw, s, pt, pl; the sum of this worker's chunks goes to out + index * dw size
+      // g: H, W, Ci, Ho, Wo, Co, kh, kw, s, pt, pl; each chunk's partial dW in its own slot
       const H = g[0], Wd = g[1], Ci = g[2], Ho = g[3], Wo = g[4], Co = g[5], kh = g[6], kw = g[7];
-      const dw = out + 4 * index * kh * kw * Ci * Co;
-      k.nas_conv2d_filter_grad(in0 + 4 * i0 * H * Wd * Ci, in1 + 4 * i0 * Ho * Wo * Co, dw, count, H, Wd, Ci, Ho, Wo, Co, kh, kw, g[8], g[9], g[10], first ? 0 : 1);
+      k.nas_conv2d_filter_grad(in0 + 4 * i0 * H * Wd * Ci, in1 + 4 * i0 * Ho * Wo * Co, out + 4 * q * sumFloats, count, H, Wd, Ci, Ho, Wo, Co, kh, kw, g[8], g[9], g[10], 0);
     }
     first = false;
-    Atomics.add(ctrl, DONE + 0, 1);
-    // Which helpers contributed to a summed output: bit per worker.
-    Atomics.or(ctrl, 6, 1 << index);
-    Atomics.notify(ctrl, DONE);
+    Atomics.store(ctrl, FLAGS + q, seq);
+    Atomics.add(ctrl, PROGRESS, 1);
+    Atomics.notify(ctrl, PROGRESS);
   }
+  Atomics.store(ctrl, BUSY + index, 0);
   // Exhausted: sleep until the next job. A newer job already published: run it now.
   seen = v >>> 16 === seq ? v : -1;
 }
