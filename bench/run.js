@@ -84,6 +84,16 @@ function tfjsNodeInstalled() {
   }
 }
 
+/** A short row label: the path's kernels and threads, from the backend's detail string. */
+function label(backend, detail) {
+  if (backend === 'cpu') return 'cpu (pure JS, batch 16)';
+  if (!detail || !detail.startsWith('wasm')) return detail || backend;
+  const ours = /NAS SIMD kernels[^;]* on (\d+) threads?/.exec(detail);
+  const xnn = /XNNPACK (\d+) thread/.exec(detail);
+  const kernels = detail.includes('NAS SIMD') ? `NAS SIMD kernels on ${ours ? ours[1] : '?'} thread${ours && ours[1] === '1' ? '' : 's'}` : 'NAS kernels (no SIMD module)';
+  return `wasm + ${kernels}${xnn && xnn[1] !== '1' ? `, XNNPACK ${xnn[1]} threads` : ''}`;
+}
+
 function fmt(v, digits = 1) {
   return v == null || Number.isNaN(v) ? '-' : v.toFixed(digits);
 }
@@ -116,24 +126,36 @@ function main() {
       if (torch.error) console.log(`bench: PyTorch reference skipped (C=${channels}): ${torch.error}`);
       else rows.splice(rows.length - (rows.length && rows[rows.length - 1].backend.endsWith('(1 thread)') ? 1 : 0), 0, { net: `nb201-fashion C=${channels}`, backend: `PyTorch ${torch.torch} CPU (${torch.threads} threads)`, ...torch });
     }
-    for (const backend of opts.backends) {
+    // Repeats interleave the backends (a, b, a, b, ...) so that a change of load on the machine
+    // hits every variant alike; best of the repeats per backend.
+    const runs = new Map();
+    const backends = opts.backends.filter((backend) => {
       if (backend === 'tfjs-node' && !tfjsNodeInstalled()) {
         console.log('bench: tfjs-node skipped: @tensorflow/tfjs-node is not installed (optional; its install downloads libtensorflow)');
-        continue;
+        return false;
       }
-      // The pure-JS cpu backend needs minutes per step: time a single step.
-      const steps = backend === 'cpu' ? 1 : opts.steps;
-      const warmup = backend === 'cpu' ? 0 : 2;
-      // ... and on a batch of 16 (its img/s hardly depends on the batch; 64 takes minutes at C=16).
-      const cfg = { backend: backend === 'wasm-nopool' ? 'wasm' : backend, channels, batch: backend === 'cpu' ? 16 : 64, steps, warmup, genotypes: genos };
-      const env = backend === 'wasm-nopool' ? { NAS_KERNEL_THREADS: '1' } : {};
-      const r = best(Array.from({ length: backend === 'cpu' ? 1 : opts.repeat }, () => runJson(process.execPath, [script, JSON.stringify(cfg)], env)));
+      return true;
+    });
+    for (let rep = 0; rep < opts.repeat; rep++) {
+      for (const backend of backends) {
+        if (backend === 'cpu' && rep > 0) continue;
+        // The pure-JS cpu backend needs minutes per step: time a single step.
+        const steps = backend === 'cpu' ? 1 : opts.steps;
+        const warmup = backend === 'cpu' ? 0 : 2;
+        // ... and on a batch of 16 (its img/s hardly depends on the batch; 64 takes minutes at C=16).
+        const cfg = { backend: backend === 'wasm-nopool' ? 'wasm' : backend, channels, batch: backend === 'cpu' ? 16 : 64, steps, warmup, genotypes: genos };
+        const env = backend === 'wasm-nopool' ? { NAS_KERNEL_THREADS: '1' } : {};
+        runs.set(backend, [...(runs.get(backend) || []), runJson(process.execPath, [script, JSON.stringify(cfg)], env)]);
+      }
+    }
+    for (const backend of backends) {
+      const r = best(runs.get(backend));
       if (r.error) {
         console.log(`bench: ${backend} (C=${channels}) failed: ${r.error}`);
         continue;
       }
       const ratio = (v, ref) => (torch && !torch.error ? v / ref : NaN);
-      rows.push({ ...r, net: `nb201-fashion C=${channels}`, backend: backend === 'cpu' ? 'cpu (pure JS, batch 16)' : r.detail || backend, trainRatio: ratio(r.train, torch && torch.train), forwardRatio: ratio(r.forward, torch && torch.forward), torchTrain: torch && torch.train, torchForward: torch && torch.forward });
+      rows.push({ ...r, net: `nb201-fashion C=${channels}`, backend: label(backend, r.detail), trainRatio: ratio(r.train, torch && torch.train), forwardRatio: ratio(r.forward, torch && torch.forward), torchTrain: torch && torch.train, torchForward: torch && torch.forward });
     }
   }
   const header = ['network', 'backend', 'train img/s', 'forward img/s', 'PyTorch train', 'PyTorch fwd', 'train ratio', 'fwd ratio', 'RSS MB'];
