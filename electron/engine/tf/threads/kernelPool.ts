@@ -139,6 +139,7 @@ function createPool(threads: number): KernelPool | null {
   }
   let seq = 0;
   const ctrl = (): Int32Array => new Int32Array(memory.buffer, 0, CTRL_BYTES / 4);
+  busy = () => Array.from({ length: helpers }, (_, k) => Atomics.load(ctrl(), CTRL.BUSY + k)).some((b) => b !== 0);
 
   function ensure(bytes: number): boolean {
     if (bytes > MAX_BYTES) return false;
@@ -205,6 +206,9 @@ function createPool(threads: number): KernelPool | null {
       c[CTRL.SCRATCH_STRIDE] = scratchStride;
       job.ints(chunk).forEach((v, i) => (c[CTRL.G + i] = v));
       c[CTRL.DELAY] = helperDelayMs;
+      // Done flags hold the sequence number of the job a chunk was done for; clear them, or a
+      // flag left 32,767 jobs ago (the numbers wrap) would read as done. No helper is busy here.
+      for (let q = 0; q < chunks; q++) Atomics.store(c, CTRL.FLAGS + q, 0);
       seq = (seq % 0x7fff) + 1;
       const jobSeq = seq;
       Atomics.store(c, CTRL.COUNTER, jobSeq << 16);
@@ -229,15 +233,17 @@ function createPool(threads: number): KernelPool | null {
       // Wait for the helpers' chunks. A helper that holds one well past its expected time has
       // lost its core to other load: the main thread recomputes what is left, from the tfjs heap.
       const start = performance.now();
-      const patience = mainClaims ? 0.2 + 2 * chunkMs : STALL_TIMEOUT_MS;
+      const patience = mainRedoes ? 0.2 + 2 * chunkMs : STALL_TIMEOUT_MS;
       for (let left = pending(); left.length > 0; left = pending()) {
         const waited = performance.now() - start;
         if (waited > patience) {
-          if (!mainClaims) {
+          if (!mainRedoes) {
             disable(`a kernel worker made no progress for ${STALL_TIMEOUT_MS / 1000} s`, workers);
             job.runLocal(0, n, false);
             return true;
           }
+          // Chunks no helper has started are claimed first, so that the helpers stop.
+          for (let v = Atomics.load(c, CTRL.COUNTER); (v & 0xffff) < chunks; v = Atomics.load(c, CTRL.COUNTER)) Atomics.compareExchange(c, CTRL.COUNTER, v, v + 1);
           for (const q of left) {
             const i0 = first + q * chunk;
             job.runLocal(i0, Math.min(n, i0 + chunk), true);
@@ -296,7 +302,23 @@ export function kernelPool(): KernelPool | null {
 }
 
 let mainClaims = true;
+let mainRedoes = true;
 let helperDelayMs = 0;
+
+/**
+ * Whether the main thread recomputes a late helper's chunks (default true). Off, it waits up to
+ * 5 s and then turns the pool off; tests turn it off, with {@link setMainClaimsHelperChunks},
+ * so that whatever the load the helpers' own results are what they check.
+ */
+export function setMainRedoesLateChunks(redoes: boolean): void {
+  mainRedoes = redoes;
+}
+
+/** Whether a helper is still working on (or claiming from) a job, for tests. */
+export function kernelPoolBusy(): boolean {
+  return busy?.() ?? false;
+}
+let busy: (() => boolean) | null = null;
 
 /** Makes every helper sleep this long before each chunk (tests of a helper that lost its core). */
 export function setHelperDelayForTests(ms: number): void {
@@ -305,7 +327,8 @@ export function setHelperDelayForTests(ms: number): void {
 
 /**
  * Whether the main thread takes the helpers' unclaimed chunks (default true). Tests turn it off
- * so that the helpers' results are what they check, whatever the load on the machine.
+ * so that the helpers' results are what they check, whatever the load on the machine (with
+ * {@link setMainRedoesLateChunks}(false)).
  */
 export function setMainClaimsHelperChunks(claims: boolean): void {
   mainClaims = claims;
