@@ -38,6 +38,9 @@ const MAX_BYTES = 1024 * 1024 * 1024;
 /** Most helpers the pool starts (workers beyond the cores only wait for each other). */
 export const MAX_KERNEL_THREADS = 8;
 const STALL_TIMEOUT_MS = 5000;
+/** Below this moving-average share of their chunks, helpers sit out BACKOFF_JOBS jobs. */
+const BACKOFF_SHARE = 0.2;
+const BACKOFF_JOBS = 64;
 
 /** Job kinds (numbers the worker switches on). */
 export const JobKind = { Conv: 1, Winograd: 2, FilterGrad: 3 } as const;
@@ -85,7 +88,7 @@ interface WorkerLike {
 
 let pool: KernelPool | null | undefined;
 let disabledReason = '';
-const stats = { jobs: 0, helperChunks: 0, mainChunks: 0, redone: 0 };
+const stats = { jobs: 0, helperChunks: 0, mainChunks: 0, redone: 0, backoffs: 0 };
 
 /** Threads for our kernels: NAS_KERNEL_THREADS if set (1 turns the pool off), else the logical cores (at most 8). */
 export function defaultKernelThreads(): number {
@@ -102,9 +105,10 @@ export function kernelPoolUnavailableReason(): string {
 
 /**
  * Jobs run on the pool and how their chunks were shared (mainChunks includes `redone`: helper
- * chunks the main thread recomputed after waiting too long), for tests and the benchmark.
+ * chunks the main thread recomputed after waiting too long; backoffs: times the helpers sat out
+ * BACKOFF_JOBS jobs), for tests and the benchmark.
  */
-export function kernelPoolStats(): { jobs: number; helperChunks: number; mainChunks: number; redone: number } {
+export function kernelPoolStats(): { jobs: number; helperChunks: number; mainChunks: number; redone: number; backoffs: number } {
   return { ...stats };
 }
 
@@ -138,6 +142,10 @@ function createPool(threads: number): KernelPool | null {
     workers.push(w);
   }
   let seq = 0;
+  // Moving average of the fraction of helper-share chunks the helpers did, and jobs to run
+  // locally after it fell below BACKOFF_SHARE.
+  let helperShare = 0.5;
+  let skipJobs = 0;
   const ctrl = (): Int32Array => new Int32Array(memory.buffer, 0, CTRL_BYTES / 4);
   busy = () => Array.from({ length: helpers }, (_, k) => Atomics.load(ctrl(), CTRL.BUSY + k)).some((b) => b !== 0);
 
@@ -161,6 +169,13 @@ function createPool(threads: number): KernelPool | null {
       const c = ctrl();
       // A helper still busy with a job the main thread stopped waiting for: run this one locally.
       for (let k = 0; k < helpers; k++) if (Atomics.load(c, CTRL.BUSY + k) !== 0) return false;
+      // Helpers that have been doing almost nothing (their cores taken by other work) only cost
+      // the copies: run the next jobs locally, then try them again.
+      const adaptive = mainClaims && mainRedoes;
+      if (adaptive && skipJobs > 0) {
+        skipJobs--;
+        return false;
+      }
       const first = n - share;
       const summed = 'sumFloats' in job.output;
       // About 8 chunks per helper (4 for filter gradients, whose partial sums the main thread
@@ -257,6 +272,14 @@ function createPool(threads: number): KernelPool | null {
         Atomics.wait(c, CTRL.PROGRESS, progress, Math.max(0.05, patience - waited));
       }
       stats.jobs++;
+      if (adaptive) {
+        helperShare = 0.8 * helperShare + 0.2 * ((chunks - local.size) / chunks);
+        if (helperShare < BACKOFF_SHARE) {
+          skipJobs = BACKOFF_JOBS;
+          helperShare = 0.5;
+          stats.backoffs++;
+        }
+      }
       stats.helperChunks += chunks - local.size;
       stats.mainChunks += local.size;
       if (local.size === chunks) return true;
