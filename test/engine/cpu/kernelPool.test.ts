@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reluFusedConv2d } from '../../../electron/engine/tf/cpu/convForwardKernel';
-import { defaultKernelThreads, kernelPool, kernelPoolBusy, kernelPoolStats, setHelperDelayForTests, setMainClaimsHelperChunks, setMainRedoesLateChunks, setMinSplitMacs } from '../../../electron/engine/tf/threads/kernelPool';
+import { defaultKernelThreads, kernelPool, kernelPoolBusy, kernelPoolStats, setHelperBackoff, setHelperDelayForTests, setMainClaimsHelperChunks, setMainRedoesLateChunks, setMinSplitMacs } from '../../../electron/engine/tf/threads/kernelPool';
 import { parseNb201 } from '../../../electron/engine/space/nb201Space';
 import { Nb201Supernet } from '../../../electron/engine/supernet/nb201Supernet';
 import { SgdNesterov } from '../../../electron/engine/train/sgdNesterov';
@@ -58,11 +58,14 @@ describe('kernel pool: SIMD kernels split across a helper worker vs tfjs cpu ker
   beforeAll(async () => {
     await setUpBackends();
     setMinSplitMacs(0);
+    // Every job goes to the pool (tiny shapes would otherwise make the helper look idle).
+    setHelperBackoff(false);
   });
   afterAll(() => {
     setMinSplitMacs(8e6);
     setMainClaimsHelperChunks(true);
     setMainRedoesLateChunks(true);
+    setHelperBackoff(true);
   });
 
   it('a pool with at least one helper runs on this machine', () => {
@@ -113,6 +116,27 @@ describe('kernel pool: SIMD kernels split across a helper worker vs tfjs cpu ker
     const third = await onBackend('wasm', () => convs(c));
     expect(kernelPoolStats().helperChunks).toBeGreaterThan(again.helperChunks);
     ref.forEach((r, i) => expect(relError(third[i] as Float32Array, r), String(i)).toBeLessThan(1e-4));
+  });
+
+  it('helpers that do almost nothing (their core taken) sit out jobs; results unchanged', async () => {
+    setMainClaimsHelperChunks(true);
+    setMainRedoesLateChunks(true);
+    setHelperBackoff(true);
+    const c = CASES[3] as Case;
+    const ref = await onBackend('cpu', () => convs(c));
+    const before = kernelPoolStats();
+    setHelperDelayForTests(200);
+    try {
+      for (let r = 0; r < 4; r++) {
+        const got = await onBackend('wasm', () => convs(c));
+        ref.forEach((v, i) => expect(relError(got[i] as Float32Array, v), String(i)).toBeLessThan(1e-4));
+      }
+    } finally {
+      setHelperDelayForTests(0);
+      setHelperBackoff(false);
+    }
+    expect(kernelPoolStats().backoffs).toBeGreaterThan(before.backoffs);
+    for (let waited = 0; kernelPoolBusy() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   });
 
   it('a C=8 12x12 training step with every kernel split equals the cpu step, no leaked tensors', async () => {

@@ -146,6 +146,14 @@ function createPool(threads: number): KernelPool | null {
   // locally after it fell below BACKOFF_SHARE.
   let helperShare = 0.5;
   let skipJobs = 0;
+  const noteHelperShare = (share: number): void => {
+    helperShare = 0.8 * helperShare + 0.2 * share;
+    if (helperShare < BACKOFF_SHARE) {
+      skipJobs = BACKOFF_JOBS;
+      helperShare = 0.5;
+      stats.backoffs++;
+    }
+  };
   const ctrl = (): Int32Array => new Int32Array(memory.buffer, 0, CTRL_BYTES / 4);
   busy = () => Array.from({ length: helpers }, (_, k) => Atomics.load(ctrl(), CTRL.BUSY + k)).some((b) => b !== 0);
 
@@ -167,14 +175,20 @@ function createPool(threads: number): KernelPool | null {
       const share = Math.floor((n * helpers) / (helpers + 1));
       if (share < 1) return false;
       const c = ctrl();
-      // A helper still busy with a job the main thread stopped waiting for: run this one locally.
-      for (let k = 0; k < helpers; k++) if (Atomics.load(c, CTRL.BUSY + k) !== 0) return false;
       // Helpers that have been doing almost nothing (their cores taken by other work) only cost
       // the copies: run the next jobs locally, then try them again.
-      const adaptive = mainClaims && mainRedoes;
+      const adaptive = backoffEnabled && mainClaims && mainRedoes;
       if (adaptive && skipJobs > 0) {
         skipJobs--;
         return false;
+      }
+      // A helper still busy with a job the main thread stopped waiting for: run this one
+      // locally (for the average, the helpers did none of it).
+      for (let k = 0; k < helpers; k++) {
+        if (Atomics.load(c, CTRL.BUSY + k) !== 0) {
+          if (adaptive) noteHelperShare(0);
+          return false;
+        }
       }
       const first = n - share;
       const summed = 'sumFloats' in job.output;
@@ -272,14 +286,7 @@ function createPool(threads: number): KernelPool | null {
         Atomics.wait(c, CTRL.PROGRESS, progress, Math.max(0.05, patience - waited));
       }
       stats.jobs++;
-      if (adaptive) {
-        helperShare = 0.8 * helperShare + 0.2 * ((chunks - local.size) / chunks);
-        if (helperShare < BACKOFF_SHARE) {
-          skipJobs = BACKOFF_JOBS;
-          helperShare = 0.5;
-          stats.backoffs++;
-        }
-      }
+      if (adaptive) noteHelperShare((chunks - local.size) / chunks);
       stats.helperChunks += chunks - local.size;
       stats.mainChunks += local.size;
       if (local.size === chunks) return true;
@@ -326,6 +333,12 @@ export function kernelPool(): KernelPool | null {
 
 let mainClaims = true;
 let mainRedoes = true;
+let backoffEnabled = true;
+
+/** Whether idle-looking helpers sit out jobs (default true; tests that count jobs turn it off). */
+export function setHelperBackoff(enabled: boolean): void {
+  backoffEnabled = enabled;
+}
 let helperDelayMs = 0;
 
 /**
