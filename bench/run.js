@@ -3,9 +3,11 @@
 // preset's C=8, batch 64, single-path training) on each available tfjs backend, next to a
 // PyTorch reference of the same network (bench/torch_nb201.py) when python3-torch is present.
 //
-// Options: --backends wasm,wasm2,cpu,tfjs-node (wasm = default threads, wasm1/wasm2 = forced 1/2 XNNPACK threads)   --channels 16,8   --steps N   --repeat N (best of)
+// Options: --backends wasm,wasm-nopool,wasm2,cpu,tfjs-node (wasm = the default path: our kernels on the kernel
+//          pool's threads; wasm-nopool = the same on one thread (NAS_KERNEL_THREADS=1); wasm1/wasm2 = forced 1/2 XNNPACK threads)   --channels 16,8   --steps N   --repeat N (best of)
 //          --python /usr/bin/python3        --no-torch
 //          --load   instead: the load benchmark (1,000 experiments, 100,000 events; bench/loadBench.js)
+//          --kernels [N]: instead, per-kernel timings of our SIMD kernels with and without the kernel pool (best of N)
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -15,7 +17,7 @@ const root = path.resolve(__dirname, '..');
 const OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'];
 
 function parseArgs(argv) {
-  const opts = { backends: ['tfjs-node', 'wasm', 'cpu'], channels: [16, 8], steps: 10, repeat: 1, python: process.env.NAS_BENCH_PYTHON || '/usr/bin/python3', torch: true };
+  const opts = { backends: ['tfjs-node', 'wasm', 'wasm-nopool', 'cpu'], channels: [16, 8], steps: 10, repeat: 1, python: process.env.NAS_BENCH_PYTHON || '/usr/bin/python3', torch: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -25,6 +27,7 @@ function parseArgs(argv) {
     else if (a === '--repeat') opts.repeat = Number(next());
     else if (a === '--python') opts.python = next();
     else if (a === '--no-torch') opts.torch = false;
+    else if (a === '--kernels') opts.kernels = /^\d+$/.test(argv[i + 1] || '') ? Number(next()) : 15;
     else throw new Error(`bench: unknown option ${a}`);
   }
   return opts;
@@ -51,15 +54,17 @@ function genotypes(count, seed) {
   return out;
 }
 
-function bundle() {
+function bundle(entry = 'nb201Bench') {
   const esbuild = require('esbuild');
-  const outfile = path.join(root, 'node_modules', '.cache', 'nas-bench', 'nb201Bench.js');
-  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'nb201Bench.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['@tensorflow/*'], logLevel: 'warning' });
+  // Outside node_modules (a worktree may share it with others) and per checkout.
+  const tag = require('node:crypto').createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const outfile = path.join(require('node:os').tmpdir(), `nas-bench-${tag}`, `${entry}.js`);
+  esbuild.buildSync({ entryPoints: [path.join(__dirname, `${entry}.ts`)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['@tensorflow/*'], logLevel: 'warning' });
   return outfile;
 }
 
-function runJson(command, args) {
-  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+function runJson(command, args, env = {}) {
+  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, NODE_PATH: path.join(root, 'node_modules'), ...env } });
   const line = (r.stdout || '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (!line) return { error: (r.error && r.error.message) || (r.stderr || '').trim().split('\n').pop() || `exit ${r.status}` };
   return JSON.parse(line);
@@ -80,12 +85,27 @@ function tfjsNodeInstalled() {
   }
 }
 
+/** A short row label: the path's kernels and threads, from the backend's detail string. */
+function label(backend, detail) {
+  if (backend === 'cpu') return 'cpu (pure JS, batch 16)';
+  if (!detail || !detail.startsWith('wasm')) return detail || backend;
+  const ours = /NAS SIMD kernels[^;]* on (\d+) threads?/.exec(detail);
+  const xnn = /XNNPACK (\d+) thread/.exec(detail);
+  const kernels = detail.includes('NAS SIMD') ? `NAS SIMD kernels on ${ours ? ours[1] : '?'} thread${ours && ours[1] === '1' ? '' : 's'}` : 'NAS kernels (no SIMD module)';
+  return `wasm + ${kernels}${xnn && xnn[1] !== '1' ? `, XNNPACK ${xnn[1]} threads` : ''}`;
+}
+
 function fmt(v, digits = 1) {
   return v == null || Number.isNaN(v) ? '-' : v.toFixed(digits);
 }
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.kernels) {
+    const r = spawnSync(process.execPath, [bundle('kernelBench'), String(opts.kernels)], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
   const loadBefore = require('node:os').loadavg()[0];
   const genos = genotypes(16, 2024);
   const script = bundle();
@@ -107,23 +127,36 @@ function main() {
       if (torch.error) console.log(`bench: PyTorch reference skipped (C=${channels}): ${torch.error}`);
       else rows.splice(rows.length - (rows.length && rows[rows.length - 1].backend.endsWith('(1 thread)') ? 1 : 0), 0, { net: `nb201-fashion C=${channels}`, backend: `PyTorch ${torch.torch} CPU (${torch.threads} threads)`, ...torch });
     }
-    for (const backend of opts.backends) {
+    // Repeats interleave the backends (a, b, a, b, ...) so that a change of load on the machine
+    // hits every variant alike; best of the repeats per backend.
+    const runs = new Map();
+    const backends = opts.backends.filter((backend) => {
       if (backend === 'tfjs-node' && !tfjsNodeInstalled()) {
         console.log('bench: tfjs-node skipped: @tensorflow/tfjs-node is not installed (optional; its install downloads libtensorflow)');
-        continue;
+        return false;
       }
-      // The pure-JS cpu backend needs minutes per step: time a single step.
-      const steps = backend === 'cpu' ? 1 : opts.steps;
-      const warmup = backend === 'cpu' ? 0 : 2;
-      // ... and on a batch of 16 (its img/s hardly depends on the batch; 64 takes minutes at C=16).
-      const cfg = { backend, channels, batch: backend === 'cpu' ? 16 : 64, steps, warmup, genotypes: genos };
-      const r = best(Array.from({ length: backend === 'cpu' ? 1 : opts.repeat }, () => runJson(process.execPath, [script, JSON.stringify(cfg)])));
+      return true;
+    });
+    for (let rep = 0; rep < opts.repeat; rep++) {
+      for (const backend of backends) {
+        if (backend === 'cpu' && rep > 0) continue;
+        // The pure-JS cpu backend needs minutes per step: time a single step.
+        const steps = backend === 'cpu' ? 1 : opts.steps;
+        const warmup = backend === 'cpu' ? 0 : 2;
+        // ... and on a batch of 16 (its img/s hardly depends on the batch; 64 takes minutes at C=16).
+        const cfg = { backend: backend === 'wasm-nopool' ? 'wasm' : backend, channels, batch: backend === 'cpu' ? 16 : 64, steps, warmup, genotypes: genos };
+        const env = backend === 'wasm-nopool' ? { NAS_KERNEL_THREADS: '1' } : {};
+        runs.set(backend, [...(runs.get(backend) || []), runJson(process.execPath, [script, JSON.stringify(cfg)], env)]);
+      }
+    }
+    for (const backend of backends) {
+      const r = best(runs.get(backend));
       if (r.error) {
         console.log(`bench: ${backend} (C=${channels}) failed: ${r.error}`);
         continue;
       }
       const ratio = (v, ref) => (torch && !torch.error ? v / ref : NaN);
-      rows.push({ ...r, net: `nb201-fashion C=${channels}`, backend: backend === 'cpu' ? 'cpu (pure JS, batch 16)' : r.detail || backend, trainRatio: ratio(r.train, torch && torch.train), forwardRatio: ratio(r.forward, torch && torch.forward), torchTrain: torch && torch.train, torchForward: torch && torch.forward });
+      rows.push({ ...r, net: `nb201-fashion C=${channels}`, backend: label(backend, r.detail), trainRatio: ratio(r.train, torch && torch.train), forwardRatio: ratio(r.forward, torch && torch.forward), torchTrain: torch && torch.train, torchForward: torch && torch.forward });
     }
   }
   const header = ['network', 'backend', 'train img/s', 'forward img/s', 'PyTorch train', 'PyTorch fwd', 'train ratio', 'fwd ratio', 'RSS MB'];

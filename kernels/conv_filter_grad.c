@@ -66,14 +66,17 @@ static inline void block1x8(const float *x, const float *dy, int H, int W, int C
 }
 
 /*
- * dw [kh, kw, Ci, Co] (overwritten) from x [N, H, W, Ci] and dy [N, Ho, Wo, Co], stride s (both
- * axes), top/left padding pt/pl, dilation 1. Co must be a multiple of 8.
+ * dw [kh, kw, Ci, Co] from x [N, H, W, Ci] and dy [N, Ho, Wo, Co], stride s (both axes),
+ * top/left padding pt/pl, dilation 1. Co must be a multiple of 8. dw is overwritten when
+ * accumulate is 0 and added to otherwise (a worker thread sums its share of the images over
+ * several calls: electron/engine/tf/threads/kernelPool.ts).
  */
 __attribute__((export_name("nas_conv2d_filter_grad")))
 void nas_conv2d_filter_grad(const float *x, const float *dy, float *dw, int N, int H, int W, int Ci,
-                            int Ho, int Wo, int Co, int kh, int kw, int s, int pt, int pl) {
+                            int Ho, int Wo, int Co, int kh, int kw, int s, int pt, int pl, int accumulate) {
   int total = kh * kw * Ci * Co;
-  for (int k = 0; k < total; k++) dw[k] = 0.f;
+  if (!accumulate)
+    for (int k = 0; k < total; k++) dw[k] = 0.f;
   int ci4 = Ci - Ci % 4;
   for (int n = 0; n < N; n++) {
     const float *xn = x + (long)n * H * W * Ci;

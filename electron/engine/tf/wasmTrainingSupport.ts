@@ -14,6 +14,7 @@ import { registerFastGradients } from './cpu/registerGradients';
 import { registerSimdConv } from './cpu/convForwardKernel';
 import { registerSharedDataKernels } from './cpu/sharedDataKernels';
 import { registerDepthwiseGradients } from './depthwise/registerDepthwiseGradients';
+import { kernelPool, kernelPoolUnavailableReason } from './threads/kernelPool';
 import { defaultWasmThreads, installThreadedWasm, threadedWasmUnavailable, wasmThreadsInUse } from './threads/threadedWasm';
 
 export type WasmTrainingSupport =
@@ -23,7 +24,8 @@ export type WasmTrainingSupport =
       register: () => Promise<void>;
       /**
        * What the CPU path is, for `nas-shrink doctor` and the Environment page, e.g.
-       * "wasm SIMD + NAS SIMD kernels (Winograd/direct conv, filter grad, BN), 1 thread".
+       * "wasm SIMD + NAS SIMD kernels (Winograd/direct conv, filter grad, BN) on 2 threads
+       * (main + 1 worker); XNNPACK 1 thread".
        * Exact once the wasm backend is initialised and active.
        */
       detail: () => string;
@@ -76,8 +78,13 @@ async function register(dir: string, threads: number): Promise<void> {
 function describe(): string {
   const threads = wasmApi ? wasmThreadsInUse(wasmApi) : 1;
   // 'simd' once the wasm backend is active and our module loaded on its memory.
-  const own = channelKernelPath() === 'simd' ? 'NAS SIMD kernels (Winograd/direct conv, filter grad, BN)' : 'NAS kernels (XNNPACK convs, JS BN loops)';
-  return `wasm ${simd ? 'SIMD' : 'no SIMD'} + ${own}, ${threads} thread${threads === 1 ? '' : 's'}${threads > 1 ? ' (XNNPACK pool)' : ''}${threadNote}`;
+  const ownSimd = channelKernelPath() === 'simd';
+  const own = ownSimd ? 'NAS SIMD kernels (Winograd/direct conv, filter grad, BN)' : 'NAS kernels (XNNPACK convs, JS BN loops)';
+  // Our convolutions and filter gradients run on the kernel pool (main thread + helper workers).
+  const pool = ownSimd ? kernelPool() : null;
+  const ours = pool ? `on ${pool.threads} threads (main + ${pool.threads - 1} worker${pool.threads === 2 ? '' : 's'})` : ownSimd ? `on 1 thread (${kernelPoolUnavailableReason() || 'kernel pool off'})` : '';
+  const xnn = `XNNPACK ${threads} thread${threads === 1 ? '' : 's'}${threadNote}`;
+  return `wasm ${simd ? 'SIMD' : 'no SIMD'} + ${own}${ours ? ` ${ours}` : ''}; ${xnn}`;
 }
 
 export function wasmTrainingSupport(options: WasmTrainingOptions = {}): WasmTrainingSupport {

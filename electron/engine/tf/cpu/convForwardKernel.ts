@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { convGeometry, type ConvGeometry, type ConvPad } from './convGradients';
-import { offset, scratchFor, simdKernels, type WasmBackendLike } from './simdModule';
+import { heapBuffer, offset, scratchFor, simdKernels, type WasmBackendLike } from './simdModule';
+import { JobKind, kernelPool, worthSplitting } from '../threads/kernelPool';
 
 interface ConvAttrs {
   strides: number | [number, number];
@@ -67,7 +68,8 @@ function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdK
   const pb = hp - g.inH - g.padTop;
   const pr = wp - g.inW - g.padLeft;
   const align = (b: number): number => Math.ceil(b / 16) * 16;
-  const xpBytes = align(4 * g.n * hp * wp * g.inC);
+  const padImage = hp * wp * g.inC;
+  const xpBytes = align(4 * g.n * padImage);
   const uBytes = align(4 * 16 * g.inC * g.outC);
   const vBytes = align(4 * 16 * t * g.inC);
   const mBytes = align(4 * 16 * t * g.outC);
@@ -77,12 +79,41 @@ function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdK
   const u = xp + xpBytes;
   const v = u + uBytes;
   const m = v + vBytes;
-  k.pad(offset(be, x), xp, g.n, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0);
+  const xOff = offset(be, x);
+  const yOff = offset(be, out);
+  const biasOff = bias ? offset(be, bias) : 0;
+  const inImage = g.inH * g.inW * g.inC;
+  const outImage = g.outH * g.outW * g.outC;
   k.winogradFilter(offset(be, filter), u, g.inC, g.outC);
   winogradCalls++;
   calls++;
-  k.winograd(xp, u, bias ? offset(be, bias) : 0, offset(be, out), v, m, g.n, hp, wp, g.inC, g.outH, g.outW, g.outC, relu ? 1 : 0);
+  const runLocal = (i0: number, i1: number): void => {
+    k.pad(xOff + 4 * i0 * inImage, xp + 4 * i0 * padImage, i1 - i0, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0);
+    k.winograd(xp + 4 * i0 * padImage, u, biasOff, yOff + 4 * i0 * outImage, v, m, i1 - i0, hp, wp, g.inC, g.outH, g.outW, g.outC, relu ? 1 : 0);
+  };
+  const pool = worthSplitting(4 * g.n * g.outH * g.outW * g.outC * g.inC) /* 16 products per 2x2 tile */ ? kernelPool() : null;
+  const split = pool?.run({
+    kind: JobKind.Winograd,
+    images: g.n,
+    perImage: [{ offset: xOff, floats: inImage }],
+    filter: { offset: offset(be, filter), floats: 9 * g.inC * g.outC },
+    bias: bias ? { offset: biasOff, floats: g.outC } : null,
+    output: { offset: yOff, floatsPerImage: outImage },
+    // Helper scratch: padded chunk, then U, V, M (offsets relative to the helper's scratch).
+    scratchBytes: (chunk) => align(4 * chunk * padImage) + uBytes + vBytes + mBytes,
+    ints: winogradInts(g, pb, pr, reluIn, relu, hp, wp, align, padImage, uBytes, vBytes),
+    runLocal,
+  }, () => heapBuffer(be));
+  if (!split) runLocal(0, g.n);
   return out;
+}
+
+/** The helper's geometry for a Winograd job (order: kernelWorkerSource). */
+function winogradInts(g: ConvGeometry, pb: number, pr: number, reluIn: boolean, relu: boolean, hp: number, wp: number, align: (b: number) => number, padImage: number, uBytes: number, vBytes: number): (chunk: number) => number[] {
+  return (chunk) => {
+    const u = align(4 * chunk * padImage);
+    return [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, 3, 3, 1, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0, relu ? 1 : 0, hp, wp, u, u + uBytes, u + uBytes + vBytes];
+  };
 }
 
 /** Runs the convolution; returns null (nothing allocated) when our module is unavailable. */
@@ -97,16 +128,38 @@ function run(be: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, bias:
   const hp = g.inH + g.padTop + pb;
   const wp = g.inW + g.padLeft + pr;
   const out = be.makeOutput([g.n, g.outH, g.outW, g.outC], 'float32');
-  let xp = offset(be, x);
-  if (reluIn || g.padTop || g.padLeft || pb || pr) {
-    // Scratch is taken before reading offsets again: _malloc may grow the memory.
-    const scratch = scratchFor(be, k, 4 * g.n * hp * wp * g.inC);
-    xp = offset(be, x);
-    k.pad(xp, scratch, g.n, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0);
-    xp = scratch;
-  }
+  const padImage = hp * wp * g.inC;
+  const needsPad = reluIn || g.padTop > 0 || g.padLeft > 0 || pb > 0 || pr > 0;
+  // Scratch is taken before reading offsets: _malloc may grow the memory.
+  const scratch = needsPad ? scratchFor(be, k, 4 * g.n * padImage) : 0;
+  const xOff = offset(be, x);
+  const wOff = offset(be, filter);
+  const biasOff = bias ? offset(be, bias) : 0;
+  const yOff = offset(be, out);
+  const inImage = g.inH * g.inW * g.inC;
+  const outImage = g.outH * g.outW * g.outC;
   calls++;
-  k.conv(xp, offset(be, filter), bias ? offset(be, bias) : 0, offset(be, out), g.n, hp, wp, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, s, relu ? 1 : 0);
+  const runLocal = (i0: number, i1: number): void => {
+    let xp = xOff + 4 * i0 * inImage;
+    if (needsPad) {
+      k.pad(xp, scratch + 4 * i0 * padImage, i1 - i0, g.inH, g.inW, g.inC, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0);
+      xp = scratch + 4 * i0 * padImage;
+    }
+    k.conv(xp, wOff, biasOff, yOff + 4 * i0 * outImage, i1 - i0, hp, wp, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, s, relu ? 1 : 0);
+  };
+  const pool = worthSplitting(g.n * g.outH * g.outW * g.outC * g.kh * g.kw * g.inC) ? kernelPool() : null;
+  const split = pool?.run({
+    kind: JobKind.Conv,
+    images: g.n,
+    perImage: [{ offset: xOff, floats: inImage }],
+    filter: { offset: wOff, floats: g.kh * g.kw * g.inC * g.outC },
+    bias: bias ? { offset: biasOff, floats: g.outC } : null,
+    output: { offset: yOff, floatsPerImage: outImage },
+    scratchBytes: (chunk) => (needsPad ? 4 * chunk * padImage : 0),
+    ints: () => [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, s, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0, relu ? 1 : 0, hp, wp],
+    runLocal,
+  }, () => heapBuffer(be));
+  if (!split) runLocal(0, g.n);
   return out;
 }
 

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ConvGeometry } from './convGradients';
-import { offset, simdKernels, type WasmBackendLike } from './simdModule';
+import { heapBuffer, offset, simdKernels, type WasmBackendLike } from './simdModule';
+import { JobKind, kernelPool, worthSplitting } from '../threads/kernelPool';
 
 const KERNEL = 'NasConv2DFilterGrad';
 let registered = false;
@@ -25,7 +26,28 @@ function register(): void {
       const out = be.makeOutput([g.kh, g.kw, g.inC, g.outC], 'float32');
       const k = simdKernels(be);
       if (!k) throw new Error(`${KERNEL}: the SIMD module is not available`);
-      k.filterGrad(offset(be, x), offset(be, dy), offset(be, out), g.n, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft);
+      const xOff = offset(be, x);
+      const dyOff = offset(be, dy);
+      const dwOff = offset(be, out);
+      const inImage = g.inH * g.inW * g.inC;
+      const outImage = g.outH * g.outW * g.outC;
+      const runLocal = (i0: number, i1: number, accumulate: boolean): void => {
+        k.filterGrad(xOff + 4 * i0 * inImage, dyOff + 4 * i0 * outImage, dwOff, i1 - i0, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft, accumulate ? 1 : 0);
+      };
+      const pool = worthSplitting(g.n * g.outH * g.outW * g.outC * g.kh * g.kw * g.inC) ? kernelPool() : null;
+      const split = pool?.run({
+        kind: JobKind.FilterGrad,
+        images: g.n,
+        perImage: [{ offset: xOff, floats: inImage }, { offset: dyOff, floats: outImage }],
+        filter: null,
+        bias: null,
+        // Each helper sums its chunks into its own dW; the main thread adds them.
+        output: { offset: dwOff, sumFloats: g.kh * g.kw * g.inC * g.outC },
+        scratchBytes: () => 0,
+        ints: () => [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft],
+        runLocal,
+      }, () => heapBuffer(be));
+      if (!split) runLocal(0, g.n, false);
       return out;
     },
   });

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry, type ConvPad } from './convGradients';
 import { avgPoolSameGrad, isSymmetricStride1Pool } from './poolGradients';
+import { simdReluGrad } from './reluGradKernel';
 
 /** Backends that take the rewritten gradients. */
 const FAST_BACKENDS = new Set(['wasm']);
@@ -41,6 +42,20 @@ function registerConv2D(): void {
   });
 }
 
+/** ReLU: one SIMD pass on wasm (./reluGradKernel) instead of Step then Multiply. */
+function registerRelu(): void {
+  const original = tf.getGradient('Relu');
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const x = saved[0] as tf.Tensor;
+      if (!useFast()) return original.gradFunc(dy, saved, attrs);
+      return { x: () => simdReluGrad(dy as tf.Tensor, x) ?? tf.mul(dy as tf.Tensor, tf.step(tf.cast(x, 'float32'))) };
+    },
+  });
+}
+
 function registerAvgPool(): void {
   const original = tf.getGradient('AvgPool');
   tf.registerGradient({
@@ -61,5 +76,6 @@ export function registerFastGradients(): void {
   if (registered) return;
   registerConv2D();
   registerAvgPool();
+  registerRelu();
   registered = true;
 }
