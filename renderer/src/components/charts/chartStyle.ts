@@ -25,3 +25,26 @@ export function operatorColors(mode: ThemeMode): { kept: string; dropped: string
     ? { kept: '#6ea8ff', dropped: '#5b6270', forced: '#ff8a80', text: '#e5e8ec', muted: '#9ba4b0' }
     : { kept: '#2563eb', dropped: '#b8bec8', forced: '#b42318', text: '#1a1d22', muted: '#586170' };
 }
+
+/**
+ * The continuous colour scale under a heatmap (operator scores, GM distances): one look for
+ * every heatmap of the app. `text` labels the high and the low end.
+ */
+export function heatmapVisualMap(mode: ThemeMode, min: number, max: number, text: [high: string, low: string], format: (value: number) => string): Record<string, unknown> {
+  return {
+    type: 'continuous',
+    min,
+    // ECharts needs max > min; a constant matrix gets a hair of range.
+    max: max > min ? max : min + 1e-12,
+    calculable: false,
+    orient: 'horizontal',
+    left: 'center',
+    bottom: 0,
+    itemHeight: 160,
+    itemWidth: 10,
+    text,
+    textStyle: { color: operatorColors(mode).muted, fontSize: 11 },
+    formatter: (value: unknown) => format(Number(value)),
+    inRange: { color: mode === 'dark' ? ['#1e2a45', '#3f6fd8', '#9dbbff'] : ['#eef3fd', '#7aa2ee', '#1b45ad'] },
+  };
+}
