@@ -5,11 +5,16 @@
 //   - `nas-shrink list DIR`, the whole command (Node start included);
 //   - the host's experiments.list, as the app and `serve` answer it (HostApi, response validated,
 //     JSON-encoded as the transports send it);
-//   - the host's experiments.open of the 100,000-event experiment, the same way.
-// Target: under a second each. Needs `npm run build`.
+//   - the host's experiments.open of the 100,000-event experiment, the same way;
+//   - the browser view: `nas-shrink serve` in headless Chromium (Debian's, via playwright-core,
+//     launched as test/helpers/browser.ts does), from navigation to the Experiments list showing
+//     its rows, and from navigating to the big experiment to its loss chart holding points;
+// target under a second each. Then memory over a long run (bench/memoryBench.ts): a C=2
+// supernet trained --memory-steps single-path steps in one process, numTensors and RSS every
+// 100 steps; bound: RSS grows under 10% from step 100 to the end. Needs `npm run build`.
 //
 // Options: --workspace DIR (reuse or create there; default a temporary folder, removed after)
-//          --experiments N --events E --repeat R
+//          --experiments N --events E --repeat R --memory-steps S (1000) --no-browser --no-memory
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,7 +24,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 
 function parse(argv) {
-  const opts = { workspace: null, experiments: 1000, events: 100_000, repeat: 3 };
+  const opts = { workspace: null, experiments: 1000, events: 100_000, repeat: 3, memorySteps: 1000, browser: true, memory: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -27,6 +32,9 @@ function parse(argv) {
     else if (a === '--experiments') opts.experiments = Number(next());
     else if (a === '--events') opts.events = Number(next());
     else if (a === '--repeat') opts.repeat = Number(next());
+    else if (a === '--memory-steps') opts.memorySteps = Number(next());
+    else if (a === '--no-browser') opts.browser = false;
+    else if (a === '--no-memory') opts.memory = false;
     else if (a === '--load') continue; // passed through by bench/run.js
     else throw new Error(`loadBench: unknown option ${a}`);
   }
@@ -42,6 +50,98 @@ async function best(repeat, fn) {
     min = Math.min(min, Number(process.hrtime.bigint() - t) / 1e6);
   }
   return { ms: min, last };
+}
+
+/** `nas-shrink serve` on the workspace; resolves with its URL (token included) and a stop function. */
+function startServe(workspace) {
+  const { spawn } = require('node:child_process');
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'nas-shrink.js'), 'serve', '--port', '0', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL within 30 s:\n${output}`)), 30_000);
+    const read = (chunk) => {
+      output += chunk.toString();
+      const match = /Open: (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], stop });
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => reject(new Error(`serve exited with code ${code}:\n${output}`)));
+  });
+}
+
+/**
+ * The browser figures, best of `repeat`, each in a fresh browser context (nothing cached):
+ * navigation to the list until the last experiment's row is in the DOM, then a hash navigation
+ * to big-events until its loss chart reports points (the data loaded, the chart drawn).
+ */
+async function browserRows(workspace, count, repeat) {
+  const { chromium } = require('playwright-core');
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) return [{ what: 'browser view', ms: NaN, detail: `skipped: no Chromium at ${executablePath}` }];
+  const serve = await startServe(workspace);
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const lastId = `exp-${String(count - 1).padStart(5, '0')}`;
+    let list = Infinity;
+    let open = Infinity;
+    let title = Infinity;
+    let rows = 0;
+    let points = 0;
+    for (let i = 0; i < repeat; i++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      let t = performance.now();
+      await page.goto(`${serve.url.replace(/#.*$/, '')}#/experiments`);
+      await page.locator(`[data-testid="experiment-row"][data-experiment-id="${lastId}"]`).waitFor({ state: 'attached', timeout: 60_000 });
+      list = Math.min(list, performance.now() - t);
+      rows = await page.locator('[data-testid="experiment-row"]').count();
+      t = performance.now();
+      await page.evaluate(() => { window.location.hash = '#/experiment/big-events'; });
+      await page.locator('[data-testid="experiment-view"][data-experiment-id="big-events"] [data-testid="experiment-status"]').waitFor({ timeout: 60_000 });
+      title = Math.min(title, performance.now() - t);
+      await page.waitForFunction(() => {
+        const chart = document.querySelector('[data-testid="experiment-view"][data-experiment-id="big-events"] [data-testid="chart-loss"]');
+        return chart !== null && Number(chart.getAttribute('data-points')) > 0;
+      }, null, { timeout: 60_000, polling: 'raf' });
+      open = Math.min(open, performance.now() - t);
+      points = Number(await page.locator('[data-testid="chart-loss"]').getAttribute('data-points'));
+      await context.close();
+    }
+    return [
+      { what: 'browser: Experiments list (navigation to rows shown)', ms: list, detail: `${rows} rows in the DOM` },
+      { what: 'browser: open big-events (navigation to title and status shown)', ms: title, detail: 'the detail arrived and rendered' },
+      { what: 'browser: open big-events (navigation to loss chart drawn)', ms: open, detail: `loss chart: ${points} points` },
+    ];
+  } finally {
+    await browser.close();
+    await serve.stop();
+  }
+}
+
+/** The memory figure: bench/memoryBench.ts bundled and run in its own process. */
+function memoryRun(steps) {
+  const esbuild = require('esbuild');
+  const tag = require('node:crypto').createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const outfile = path.join(os.tmpdir(), `nas-bench-${tag}`, 'memoryBench.js');
+  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'memoryBench.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['@tensorflow/*'], logLevel: 'warning' });
+  const r = spawnSync(process.execPath, ['--expose-gc', outfile, JSON.stringify({ steps, every: 100 })], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
+  const line = (r.stdout || '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`memoryBench failed: ${(r.stderr || '').trim().split('\n').pop() || `exit ${r.status}`}`);
+  return JSON.parse(line);
 }
 
 async function main() {
@@ -70,8 +170,34 @@ async function main() {
     console.log(`load benchmark: ${workspace} (best of ${opts.repeat})`);
     console.log('| what | ms | target | ok | detail |');
     console.log('| --- | ---: | ---: | --- | --- |');
-    for (const r of rows) console.log(`| ${r.what} | ${r.ms.toFixed(0)} | 1000 | ${r.ms < 1000 ? 'yes' : 'NO'} | ${r.detail} |`);
-    process.exitCode = rows.every((r) => r.ms < 1000) ? 0 : 1;
+    if (opts.browser) rows.push(...(await browserRows(workspace, opts.experiments, opts.repeat)));
+    for (const r of rows) console.log(`| ${r.what} | ${Number.isNaN(r.ms) ? '-' : r.ms.toFixed(0)} | 1000 | ${Number.isNaN(r.ms) ? '-' : r.ms < 1000 ? 'yes' : 'NO (misses the target)'} | ${r.detail} |`);
+    let ok = rows.every((r) => Number.isNaN(r.ms) || r.ms < 1000);
+
+    if (opts.memory) {
+      const m = memoryRun(opts.memorySteps);
+      console.log('');
+      console.log(`memory over a long run: NB201 supernet C=2, 8x8 synthetic images, batch 8, ${m.steps} single-path steps in one process (${m.seconds.toFixed(1)} s; ${m.detail})`);
+      console.log('| step | tf numTensors | RSS MB | RSS after GC MB | JS heap after GC MB |');
+      console.log('| ---: | ---: | ---: | ---: | ---: |');
+      for (const s of m.samples) console.log(`| ${s.step} | ${s.numTensors} | ${s.rssMB.toFixed(1)} | ${s.rssAfterGcMB.toFixed(1)} | ${s.heapAfterGcMB.toFixed(1)} |`);
+      const warm = m.samples.find((s) => s.step === 100) ?? m.samples[0];
+      const end = m.samples[m.samples.length - 1];
+      // The bound is on RSS right after a full GC: the raw RSS also counts garbage V8 has not
+      // collected yet, which comes and goes with its heuristics, not with what the run keeps.
+      const rawGrowth = (end.rssMB - warm.rssMB) / warm.rssMB;
+      const heapGrowth = (end.heapAfterGcMB - warm.heapAfterGcMB) / warm.heapAfterGcMB;
+      console.log(`raw RSS from step ${warm.step} to ${end.step}: ${warm.rssMB.toFixed(1)} -> ${end.rssMB.toFixed(1)} MB (${rawGrowth >= 0 ? '+' : ''}${(100 * rawGrowth).toFixed(1)}%, garbage included); JS heap after GC ${warm.heapAfterGcMB.toFixed(1)} -> ${end.heapAfterGcMB.toFixed(1)} MB (${heapGrowth >= 0 ? '+' : ''}${(100 * heapGrowth).toFixed(1)}%)`);
+      const half = m.samples.find((s) => s.step >= end.step / 2) ?? warm;
+      const halfGrowth = (end.rssAfterGcMB - half.rssAfterGcMB) / half.rssAfterGcMB;
+      console.log(`RSS after GC over the second half (step ${half.step} to ${end.step}): ${half.rssAfterGcMB.toFixed(1)} -> ${end.rssAfterGcMB.toFixed(1)} MB (${halfGrowth >= 0 ? '+' : ''}${(100 * halfGrowth).toFixed(1)}%)`);
+      const growth = (end.rssAfterGcMB - warm.rssAfterGcMB) / warm.rssAfterGcMB;
+      const flat = m.samples.filter((s) => s.step >= 100).every((s) => s.numTensors === warm.numTensors);
+      const steady = growth < 0.1;
+      console.log(`RSS after GC from step ${warm.step} to ${end.step}: ${warm.rssAfterGcMB.toFixed(1)} -> ${end.rssAfterGcMB.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)}%), bound < +10%: ${steady ? 'yes' : 'NO (misses the bound)'}; numTensors flat after step ${warm.step}: ${flat ? 'yes' : 'NO'}`);
+      ok = ok && steady && flat;
+    }
+    process.exitCode = ok ? 0 : 1;
   } finally {
     if (temporary) fs.rmSync(workspace, { recursive: true, force: true });
   }
