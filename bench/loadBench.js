@@ -178,9 +178,9 @@ async function main() {
       const m = memoryRun(opts.memorySteps);
       console.log('');
       console.log(`memory over a long run: NB201 supernet C=2, 8x8 synthetic images, batch 8, ${m.steps} single-path steps in one process (${m.seconds.toFixed(1)} s; ${m.detail})`);
-      console.log('| step | tf numTensors | RSS MB | RSS after GC MB | JS heap after GC MB |');
-      console.log('| ---: | ---: | ---: | ---: | ---: |');
-      for (const s of m.samples) console.log(`| ${s.step} | ${s.numTensors} | ${s.rssMB.toFixed(1)} | ${s.rssAfterGcMB.toFixed(1)} | ${s.heapAfterGcMB.toFixed(1)} |`);
+      console.log('| step | tf numTensors | RSS MB | RSS after GC MB | JS heap after GC MB | tfjs wasm memory MB |');
+      console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+      for (const s of m.samples) console.log(`| ${s.step} | ${s.numTensors} | ${s.rssMB.toFixed(1)} | ${s.rssAfterGcMB.toFixed(1)} | ${s.heapAfterGcMB.toFixed(1)} | ${s.wasmMB == null ? '-' : s.wasmMB.toFixed(1)} |`);
       const warm = m.samples.find((s) => s.step === 100) ?? m.samples[0];
       const end = m.samples[m.samples.length - 1];
       // The bound is on RSS right after a full GC: the raw RSS also counts garbage V8 has not

@@ -31,6 +31,14 @@ interface Sample {
   /** RSS and the JS heap in use right after a full GC (needs node --expose-gc): what is retained. */
   rssAfterGcMB: number;
   heapAfterGcMB: number;
+  /** The tfjs-wasm module's linear memory (grows, never shrinks; part of RSS once touched). */
+  wasmMB: number;
+}
+
+/** Size of the tfjs wasm backend's heap, NaN if it cannot be read. */
+function wasmHeapBytes(): number {
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return backend.wasm?.HEAPU8?.buffer.byteLength ?? NaN;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
     if (!gc) throw new Error('memoryBench: run node with --expose-gc');
     gc();
     const after = process.memoryUsage();
-    return { step, numTensors: tf.memory().numTensors, rssMB, rssAfterGcMB: mb(after.rss), heapAfterGcMB: mb(after.heapUsed) };
+    return { step, numTensors: tf.memory().numTensors, rssMB, rssAfterGcMB: mb(after.rss), heapAfterGcMB: mb(after.heapUsed), wasmMB: mb(wasmHeapBytes()) };
   };
   const samples: Sample[] = [sample(0)];
   const t0 = performance.now();
