@@ -6,7 +6,7 @@
 // Options: --backends wasm,wasm-nopool,wasm2,cpu,tfjs-node (wasm = the default path: our kernels on the kernel
 //          pool's threads; wasm-nopool = the same on one thread (NAS_KERNEL_THREADS=1); wasm1/wasm2 = forced 1/2 XNNPACK threads)   --channels 16,8   --steps N   --repeat N (best of)
 //          --python /usr/bin/python3        --no-torch
-//          --load   instead: the load benchmark (1,000 experiments, 100,000 events; bench/loadBench.js)
+//          --load   instead: the load benchmark (1,000 experiments, 100,000 events, CLI, host and browser view; memory over a long run; bench/loadBench.js)
 //          --kernels [N]: instead, per-kernel timings of our SIMD kernels with and without the kernel pool (best of N)
 'use strict';
 const { spawnSync } = require('node:child_process');
