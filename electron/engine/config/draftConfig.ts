@@ -12,7 +12,7 @@ import { loadDataset } from '../data';
 import { metricNames } from '../metrics/registry';
 import { getPreset } from '../presets/presets';
 import { createSearchSpace, spaceKinds } from '../space/registry';
-import { nodeEpochBudget, splitEpochs } from '../split/splitSchedule';
+import { nodeEpochBudget, SPLIT_SETTINGS, splitEpochs } from '../split/splitSchedule';
 import { fullState, stateSize } from '../space/spaceState';
 import { detectDataset } from './resolveConfig';
 import { datasetSpec } from './datasetSpec';
@@ -187,11 +187,13 @@ function summaryOf(config: ExperimentConfig, size: number | null, datasetText: s
 function gmSummary(gm: NonNullable<ExperimentConfig['gm']>, epochs: number): string[] {
   const at = splitEpochs(gm.setting, epochs);
   const budget = nodeEpochBudget(gm.setting, epochs);
+  // Leaves: the product of the groups per split (an exhaustive split makes one child per operator of a full NB201 edge, as nodeEpochBudget assumes).
+  const leaves = SPLIT_SETTINGS[gm.setting].branching.reduce<number>((n, b) => n * (b === 'exhaustive' ? 5 : b), 1);
   const lines: string[] = [];
   if (at.length === 0) lines.push(`One-shot: one supernet, never split (${gm.setting}); ${budget} supernet node-epoch${budget === 1 ? '' : 's'}.`);
   else {
     const how = gm.rule === 'gm' ? `on the edge whose operators' gradients disagree most (gradient matching over R=${gm.repeats} batches), into 2 groups each time` : gm.rule === 'exhaustive' ? 'exhaustively on edge ' + String(gm.predefinedEdges[0] ?? 0) + ', one sub-supernet per operator' : `by the ${gm.rule} rule`;
-    lines.push(`${gm.setting}: split at epoch${at.length === 1 ? '' : 's'} ${at.join(' and ')} of ${epochs}, ${how}; ${budget} supernet node-epochs in all.`);
+    lines.push(`${gm.setting}: split at epoch${at.length === 1 ? '' : 's'} ${at.join(' and ')} of ${epochs}, ${how}: ${leaves} leaf sub-supernets, ${budget} supernet node-epochs in all.`);
   }
   lines.push(`Each leaf: RSPS search of ${gm.archsPerLeaf} random architectures (validation accuracy after BN recalibration on ${gm.searchValImages.toLocaleString('en-US')} images)${at.length ? `; ${gm.finalPick.truth ? 'the ground-truth table' : 'successive halving by short stand-alone training'} picks among the leaves' candidates` : ''}.`);
   return lines;

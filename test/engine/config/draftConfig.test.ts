@@ -99,7 +99,7 @@ describe('experiment drafts from the New experiment form', () => {
     // 20 and 40 of 90 scaled to 9 epochs: 2 and 4; node-epochs 1x2 + 2x(4-2) + 4x(9-4) = 26.
     expect(gm.validation.summary.join('\n')).toContain('nb201-gm-rsps: split at epochs 2 and 4 of 9');
     expect(gm.validation.summary.join('\n')).toContain('R=4 batches');
-    expect(gm.validation.summary.join('\n')).toContain('26 supernet node-epochs in all');
+    expect(gm.validation.summary.join('\n')).toContain('into 2 groups each time: 4 leaf sub-supernets, 26 supernet node-epochs in all');
     expect(gm.validation.summary.join('\n')).toContain('RSPS search of 7 random architectures');
 
     const fewshot = await validateDraft(draft({ method: 'fewshot', epochs: 3, gmRepeats: 99, archsPerLeaf: 5 }));
@@ -107,7 +107,7 @@ describe('experiment drafts from the New experiment form', () => {
     // R is GM's only: few-shot keeps its preset's gm section apart from the leaf search.
     expect(fewshot.config).toMatchObject({ method: 'gm', training: { epochs: 3 }, gm: { setting: 'nb201-fewshot', rule: 'exhaustive', repeats: 10, archsPerLeaf: 5 } });
     // 600 of 900 scaled to 3: epoch 2; node-epochs 2 + 5x1 = 7.
-    expect(fewshot.validation.summary.join('\n')).toContain('nb201-fewshot: split at epoch 2 of 3, exhaustively on edge 0, one sub-supernet per operator; 7 supernet node-epochs in all');
+    expect(fewshot.validation.summary.join('\n')).toContain('nb201-fewshot: split at epoch 2 of 3, exhaustively on edge 0, one sub-supernet per operator: 5 leaf sub-supernets, 7 supernet node-epochs in all');
 
     const oneshot = await validateDraft(draft({ method: 'oneshot', epochs: 7, archsPerLeaf: 50 }));
     expect(oneshot.validation.errors).toEqual([]);

@@ -125,7 +125,7 @@ describe('the experiment builder', () => {
     await settle();
     // ABS's shrink fields give way to R and the leaf search.
     expect(wrapper.find('[data-testid="builder-targetSize"]').exists()).toBe(false);
-    expect(wrapper.get('[data-field="builder-epochs"] label').text()).toBe('Epochs (whole run, splits included)');
+    expect(wrapper.get('[data-field="builder-epochs"] label').text()).toBe('Epochs (whole run)');
     await wrapper.get('[data-testid="builder-gmRepeats"]').setValue('4');
     await wrapper.get('[data-testid="builder-archsPerLeaf"]').setValue('7');
     await settle();
