@@ -6,8 +6,12 @@
  */
 import { z } from 'zod';
 
-/** The methods the builder offers: the runners that exist for NB201. */
-export const DRAFT_METHODS = ['abs', 'supernet'] as const;
+/**
+ * The methods the builder offers: the runners that exist for NB201. `gm`, `fewshot` and
+ * `oneshot` all run on the GM runner (method `gm`), as GM-NAS (GM+RSPS), few-shot NAS and the
+ * one-shot baseline: the presets nb201-fashion-gm / -fewshot / -oneshot with the draft on top.
+ */
+export const DRAFT_METHODS = ['abs', 'supernet', 'gm', 'fewshot', 'oneshot'] as const;
 
 export const experimentDraftSchema = z
   .object({
@@ -30,12 +34,16 @@ export const experimentDraftSchema = z
     metric: z.string().max(50),
     dropPerStep: z.number(),
     targetSize: z.number(),
+    /** GM-NAS only: R, the gradient-matching repeats per split decision. */
+    gmRepeats: z.number(),
+    /** GM-NAS, few-shot and one-shot: random architectures searched (RSPS) in each leaf sub-supernet. */
+    archsPerLeaf: z.number(),
   })
   .strict();
 export type ExperimentDraft = z.infer<typeof experimentDraftSchema>;
 
 /** The form fields a message can belong to (`form` for what belongs to no single field). */
-export const DRAFT_FIELDS = ['name', 'method', 'dataset', 'space', 'channels', 'cellsPerStage', 'epochs', 'batchSize', 'learningRate', 'seed', 'maxTrainImages', 'metric', 'dropPerStep', 'targetSize', 'form'] as const;
+export const DRAFT_FIELDS = ['name', 'method', 'dataset', 'space', 'channels', 'cellsPerStage', 'epochs', 'batchSize', 'learningRate', 'seed', 'maxTrainImages', 'metric', 'dropPerStep', 'targetSize', 'gmRepeats', 'archsPerLeaf', 'form'] as const;
 export type DraftField = (typeof DRAFT_FIELDS)[number];
 
 export const draftValidationSchema = z.object({

@@ -2,7 +2,8 @@
  * End to end, the experiment builder in Chromium through `nas-shrink serve`: a typed folder that
  * does not exist and a target larger than the space are explained next to their fields, a real
  * IDX folder is opened by the host, and the built experiment starts (then is cancelled: the ABS
- * flow itself is absFlow.test.ts). Screenshots go to test-results/builder-*.png.
+ * flow itself is absFlow.test.ts); GM-NAS shows its fields, refuses too few epochs for its splits
+ * on the epochs field and plans the splits. Screenshots go to test-results/builder-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
@@ -77,4 +78,25 @@ describe('the experiment builder in Chromium', () => {
     await page.click('[data-testid="job-cancel"]');
     await expect.poll(async () => (await page.locator('[data-testid="job-status"]').textContent()) ?? '', { timeout: 60_000 }).toMatch(/cancelled/i);
   }, 180_000);
+
+  it('builds a GM-NAS experiment: R and the leaf search, too few epochs on the epochs field, the split plan in the summary', async () => {
+    await page.goto(serve.url);
+    await page.click('[data-testid="nav-new"]');
+    await page.click('[data-testid="new-tab-build"]');
+    await page.click('[data-testid="builder-method-gm"]');
+    await page.fill('[data-testid="builder-epochs"]', '2');
+    await expect.poll(async () => (await fieldError('builder-epochs').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toBe('2 epochs are too few for the 2 split(s) of nb201-gm-rsps. Use at least 3 epochs.');
+    expect(await page.locator('[data-testid="builder-start"]').isDisabled()).toBe(true);
+    await page.fill('[data-testid="builder-epochs"]', '9');
+    await page.fill('[data-testid="builder-gmRepeats"]', '4');
+    await page.fill('[data-testid="builder-archsPerLeaf"]', '7');
+    // 20 and 40 of 90 scaled to 9: epochs 2 and 4; 1x2 + 2x2 + 4x5 = 26 node-epochs.
+    await expect.poll(async () => (await page.locator('[data-testid="builder-summary"]').textContent()) ?? '', { timeout: 30_000 }).toContain('split at epochs 2 and 4 of 9');
+    const summary = (await page.locator('[data-testid="builder-summary"]').textContent()) ?? '';
+    expect(summary).toContain('R=4 batches');
+    expect(summary).toContain('26 supernet node-epochs in all');
+    expect(summary).toContain('RSPS search of 7 random architectures');
+    expect(await page.locator('[data-testid="builder-start"]').isDisabled()).toBe(false);
+    await shot('gm');
+  }, 120_000);
 });

@@ -47,7 +47,7 @@ describe('HostApi', () => {
 
   it('validates a draft from the builder and starts only a valid one, with the config built from it', async () => {
     const { api, supervisor } = makeApi();
-    const draft = { name: 'tiny', method: 'abs', dataset: { source: 'bundled' }, space: 'nb201', channels: 8, cellsPerStage: 1, epochs: 1, batchSize: 64, learningRate: 0.025, seed: 1, maxTrainImages: 600, metric: 'angle-cells', dropPerStep: 20, targetSize: 1000 };
+    const draft = { name: 'tiny', method: 'abs', dataset: { source: 'bundled' }, space: 'nb201', channels: 8, cellsPerStage: 1, epochs: 1, batchSize: 64, learningRate: 0.025, seed: 1, maxTrainImages: 600, metric: 'angle-cells', dropPerStep: 20, targetSize: 1000, gmRepeats: 10, archsPerLeaf: 20 };
     const verdict = (await api.invoke('drafts.validate', { draft: { ...draft, epochs: 0 } })) as { valid: boolean; errors: { field: string; message: string }[] };
     expect(verdict.valid).toBe(false);
     expect(verdict.errors).toEqual([{ field: 'epochs', message: 'must be at least 1' }]);
@@ -56,7 +56,7 @@ describe('HostApi', () => {
     expect(supervisor.started).toHaveLength(0);
     await api.invoke('drafts.start', { draft });
     expect(supervisor.started[0]).toMatchObject({ preset: 'tiny', config: { name: 'tiny', method: 'abs', maxTrainImages: 600, training: { epochs: 1 } } });
-    expect((await rejection(api.invoke('drafts.validate', { draft: { ...draft, method: 'gm' } }))).code).toBe('INVALID_PAYLOAD');
+    expect((await rejection(api.invoke('drafts.validate', { draft: { ...draft, method: 'ground-truth' } }))).code).toBe('INVALID_PAYLOAD');
   });
 
   it('ends a subscription with a bad request at once, with the error', () => {

@@ -12,6 +12,7 @@ import { loadDataset } from '../data';
 import { metricNames } from '../metrics/registry';
 import { getPreset } from '../presets/presets';
 import { createSearchSpace, spaceKinds } from '../space/registry';
+import { nodeEpochBudget, SPLIT_SETTINGS, splitEpochs } from '../split/splitSchedule';
 import { fullState, stateSize } from '../space/spaceState';
 import { detectDataset } from './resolveConfig';
 import { datasetSpec } from './datasetSpec';
@@ -19,9 +20,21 @@ import { experimentConfigSchema } from './experimentConfig';
 import type { DatasetConfig, ExperimentConfig } from './experimentConfig';
 
 /** The preset whose recipe (optimizer, schedule, search) a draft of each method starts from. */
-const BASE_PRESET: Record<ExperimentDraft['method'], string> = { abs: 'nb201-fashion-abs', supernet: 'nb201-fashion' };
+const BASE_PRESET: Record<ExperimentDraft['method'], string> = {
+  abs: 'nb201-fashion-abs',
+  supernet: 'nb201-fashion',
+  gm: 'nb201-fashion-gm',
+  fewshot: 'nb201-fashion-fewshot',
+  oneshot: 'nb201-fashion-oneshot',
+};
 
-/** Spaces a draft can use: the ABS and supernet runners build NB201 supernets only in this version. */
+/** The draft methods that run on the GM runner (config method `gm`); their preset fixes the split setting. */
+const GM_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'fewshot', 'oneshot'];
+
+/** How the form and the summary name each method. */
+const METHOD_TITLE: Record<ExperimentDraft['method'], string> = { abs: 'ABS', supernet: 'Supernet', gm: 'GM-NAS', fewshot: 'Few-shot NAS', oneshot: 'One-shot (RSPS)' };
+
+/** Spaces a draft can use: the ABS, supernet and GM runners build NB201 supernets only in this version. */
 const DRAFT_SPACES = ['nb201'];
 
 type Errors = { field: DraftField; message: string }[];
@@ -49,6 +62,10 @@ function fieldOf(configPath: readonly PropertyKey[]): DraftField {
       if (second === 'metric') return 'metric';
       if (second === 'targetSize') return 'targetSize';
       if (second === 'policy') return 'dropPerStep';
+      return 'form';
+    case 'gm':
+      if (second === 'repeats') return 'gmRepeats';
+      if (second === 'archsPerLeaf') return 'archsPerLeaf';
       return 'form';
     default:
       return 'form';
@@ -107,7 +124,7 @@ export function draftToConfigInput(draft: ExperimentDraft, dataset: DatasetConfi
   const input: Record<string, unknown> = {
     ...base,
     name,
-    title: `${draft.method === 'abs' ? 'ABS' : 'Supernet'} experiment ${name}`,
+    title: `${METHOD_TITLE[draft.method]} experiment ${name}`,
     description: 'Built in the New experiment form.',
     seed: draft.seed,
     dataset: dataset ?? { kind: 'bundled' },
@@ -118,6 +135,8 @@ export function draftToConfigInput(draft: ExperimentDraft, dataset: DatasetConfi
   if (draft.maxTrainImages !== null) input['maxTrainImages'] = draft.maxTrainImages;
   else delete input['maxTrainImages'];
   if (draft.method === 'abs' && base.abs) input['abs'] = { ...base.abs, metric: draft.metric, policy: { kind: 'global', count: draft.dropPerStep }, targetSize: draft.targetSize };
+  // R matters to the GM split rule only; few-shot and one-shot keep their preset's (unused) value.
+  if (GM_METHODS.includes(draft.method) && base.gm) input['gm'] = { ...base.gm, archsPerLeaf: draft.archsPerLeaf, ...(draft.method === 'gm' ? { repeats: draft.gmRepeats } : {}) };
   return input;
 }
 
@@ -126,7 +145,7 @@ function checkDraftFields(draft: ExperimentDraft, errors: Errors, size: number |
     errors.push({ field: 'name', message: 'Use letters, digits, dot, dash and underscore only: the name becomes part of the folder name.' });
   }
   if (!DRAFT_SPACES.includes(draft.space)) {
-    errors.push({ field: 'space', message: `The ${draft.method === 'abs' ? 'ABS' : 'supernet'} runner builds ${DRAFT_SPACES.join(', ')} supernets only in this version; '${draft.space}' is not available here.` });
+    errors.push({ field: 'space', message: `The ${METHOD_TITLE[draft.method]} runner builds ${DRAFT_SPACES.join(', ')} supernets only in this version; '${draft.space}' is not available here.` });
   }
   if (draft.method === 'abs' && shape) {
     const most = shape.ops - shape.choices;
@@ -136,6 +155,16 @@ function checkDraftFields(draft: ExperimentDraft, errors: Errors, size: number |
     if (size !== null && draft.targetSize >= size) errors.push({ field: 'targetSize', message: `must be smaller than the space (${size.toLocaleString('en-US')} architectures), or nothing is shrunk.` });
   }
   if (draft.learningRate <= 0 || !Number.isFinite(draft.learningRate)) errors.push({ field: 'learningRate', message: 'must be a positive number, e.g. 0.025.' });
+  const setting = GM_METHODS.includes(draft.method) ? getPreset(BASE_PRESET[draft.method]).gm?.setting : undefined;
+  if (setting && Number.isInteger(draft.epochs) && draft.epochs >= 1) {
+    // The schema says the same on training.epochs; this adds the fix (the least number of epochs).
+    try {
+      splitEpochs(setting, draft.epochs);
+    } catch (error) {
+      const data = toErrorData(error);
+      errors.push({ field: 'epochs', message: data.fix ? `${data.message} ${data.fix}` : data.message });
+    }
+  }
 }
 
 function summaryOf(config: ExperimentConfig, size: number | null, datasetText: string | null): string[] {
@@ -150,6 +179,23 @@ function summaryOf(config: ExperimentConfig, size: number | null, datasetText: s
     if (config.abs.search.name === 'evolution') lines.push(`Then an evolutionary search of the shrunk space (population ${config.abs.search.population}, ${config.abs.search.generations} generations), fitness = validation accuracy after BN recalibration.`);
     else lines.push(`Then a ${config.abs.search.name} search of the shrunk space.`);
   }
+  if (config.method === 'gm' && config.gm) lines.push(...gmSummary(config.gm, config.training.epochs));
+  return lines;
+}
+
+/** The split plan of a GM-runner config: when it splits, how, the node-epoch budget and the leaf search. */
+function gmSummary(gm: NonNullable<ExperimentConfig['gm']>, epochs: number): string[] {
+  const at = splitEpochs(gm.setting, epochs);
+  const budget = nodeEpochBudget(gm.setting, epochs);
+  // Leaves: the product of the groups per split (an exhaustive split makes one child per operator of a full NB201 edge, as nodeEpochBudget assumes).
+  const leaves = SPLIT_SETTINGS[gm.setting].branching.reduce<number>((n, b) => n * (b === 'exhaustive' ? 5 : b), 1);
+  const lines: string[] = [];
+  if (at.length === 0) lines.push(`One-shot: one supernet, never split (${gm.setting}); ${budget} supernet node-epoch${budget === 1 ? '' : 's'}.`);
+  else {
+    const how = gm.rule === 'gm' ? `on the edge whose operators' gradients disagree most (gradient matching over R=${gm.repeats} batches), into 2 groups each time` : gm.rule === 'exhaustive' ? 'exhaustively on edge ' + String(gm.predefinedEdges[0] ?? 0) + ', one sub-supernet per operator' : `by the ${gm.rule} rule`;
+    lines.push(`${gm.setting}: split at epoch${at.length === 1 ? '' : 's'} ${at.join(' and ')} of ${epochs}, ${how}: ${leaves} leaf sub-supernets, ${budget} supernet node-epochs in all.`);
+  }
+  lines.push(`Each leaf: RSPS search of ${gm.archsPerLeaf} random architectures (validation accuracy after BN recalibration on ${gm.searchValImages.toLocaleString('en-US')} images)${at.length ? `; ${gm.finalPick.truth ? 'the ground-truth table' : 'successive halving by short stand-alone training'} picks among the leaves' candidates` : ''}.`);
   return lines;
 }
 

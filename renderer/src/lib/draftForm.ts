@@ -21,7 +21,12 @@ export interface DraftFormValues {
   metric: string;
   dropPerStep: string;
   targetSize: string;
+  gmRepeats: string;
+  archsPerLeaf: string;
 }
+
+/** The draft methods that run on the GM runner (GM-NAS, few-shot, one-shot): they search each leaf. */
+export const GM_DRAFT_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'fewshot', 'oneshot'];
 
 /** The form as it opens: the ABS demo's recipe on the bundled sample, small enough for a laptop. */
 export function defaultFormValues(): DraftFormValues {
@@ -41,6 +46,8 @@ export function defaultFormValues(): DraftFormValues {
     metric: 'angle-cells',
     dropPerStep: '20',
     targetSize: '1000',
+    gmRepeats: '10',
+    archsPerLeaf: '20',
   };
 }
 
@@ -80,6 +87,9 @@ export function parseDraftForm(values: DraftFormValues): DraftParse {
     metric: values.metric,
     dropPerStep: values.method === 'abs' ? number('dropPerStep', values.dropPerStep, true) : 20,
     targetSize: values.method === 'abs' ? number('targetSize', values.targetSize, true) : 1000,
+    // Fields the method does not show are sent with their defaults, so a hidden typo blocks nothing.
+    gmRepeats: values.method === 'gm' ? number('gmRepeats', values.gmRepeats, true) : 10,
+    archsPerLeaf: GM_DRAFT_METHODS.includes(values.method) ? number('archsPerLeaf', values.archsPerLeaf, true) : 20,
   };
   return { draft, errors };
 }

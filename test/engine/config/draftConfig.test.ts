@@ -21,6 +21,8 @@ const draft = (change: Partial<ExperimentDraft> = {}): ExperimentDraft => ({
   metric: 'angle-cells',
   dropPerStep: 20,
   targetSize: 1000,
+  gmRepeats: 10,
+  archsPerLeaf: 20,
   ...change,
 });
 
@@ -87,6 +89,43 @@ describe('experiment drafts from the New experiment form', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('builds GM-NAS, few-shot and one-shot drafts on the GM runner from their presets, with the split plan in the summary', async () => {
+    const gm = await validateDraft(draft({ method: 'gm', epochs: 9, gmRepeats: 4, archsPerLeaf: 7 }));
+    expect(gm.validation.errors).toEqual([]);
+    expect(gm.config).toMatchObject({ method: 'gm', seed: 4, maxTrainImages: 1200, training: { epochs: 9 }, gm: { setting: 'nb201-gm-rsps', rule: 'gm', repeats: 4, archsPerLeaf: 7 } });
+    expect(gm.validation.spaceSize).toBe(15_625);
+    // 20 and 40 of 90 scaled to 9 epochs: 2 and 4; node-epochs 1x2 + 2x(4-2) + 4x(9-4) = 26.
+    expect(gm.validation.summary.join('\n')).toContain('nb201-gm-rsps: split at epochs 2 and 4 of 9');
+    expect(gm.validation.summary.join('\n')).toContain('R=4 batches');
+    expect(gm.validation.summary.join('\n')).toContain('into 2 groups each time: 4 leaf sub-supernets, 26 supernet node-epochs in all');
+    expect(gm.validation.summary.join('\n')).toContain('RSPS search of 7 random architectures');
+
+    const fewshot = await validateDraft(draft({ method: 'fewshot', epochs: 3, gmRepeats: 99, archsPerLeaf: 5 }));
+    expect(fewshot.validation.errors).toEqual([]);
+    // R is GM's only: few-shot keeps its preset's gm section apart from the leaf search.
+    expect(fewshot.config).toMatchObject({ method: 'gm', training: { epochs: 3 }, gm: { setting: 'nb201-fewshot', rule: 'exhaustive', repeats: 10, archsPerLeaf: 5 } });
+    // 600 of 900 scaled to 3: epoch 2; node-epochs 2 + 5x1 = 7.
+    expect(fewshot.validation.summary.join('\n')).toContain('nb201-fewshot: split at epoch 2 of 3, exhaustively on edge 0, one sub-supernet per operator: 5 leaf sub-supernets, 7 supernet node-epochs in all');
+
+    const oneshot = await validateDraft(draft({ method: 'oneshot', epochs: 7, archsPerLeaf: 50 }));
+    expect(oneshot.validation.errors).toEqual([]);
+    expect(oneshot.config).toMatchObject({ method: 'gm', training: { epochs: 7 }, gm: { setting: 'nb201-oneshot', archsPerLeaf: 50 } });
+    expect(oneshot.validation.summary.join('\n')).toContain('One-shot: one supernet, never split (nb201-oneshot); 7 supernet node-epochs.');
+    await expect(configFromDraft(draft({ method: 'gm', epochs: 3 }))).resolves.toMatchObject({ method: 'gm', gm: { setting: 'nb201-gm-rsps', repeats: 10 } });
+  });
+
+  it('refuses too few epochs for the splits on the epochs field, and bad GM numbers on theirs', async () => {
+    expect(await messageOf({ method: 'gm', epochs: 2 }, 'epochs')).toBe('2 epochs are too few for the 2 split(s) of nb201-gm-rsps. Use at least 3 epochs.');
+    expect(await messageOf({ method: 'fewshot', epochs: 1 }, 'epochs')).toBe('1 epochs are too few for the 1 split(s) of nb201-fewshot. Use at least 2 epochs.');
+    expect(await messageOf({ method: 'oneshot', epochs: 1 }, 'epochs')).toBeUndefined();
+    expect(await messageOf({ method: 'gm', gmRepeats: 0 }, 'gmRepeats')).toBe('must be at least 1');
+    expect(await messageOf({ method: 'fewshot', archsPerLeaf: 0 }, 'archsPerLeaf')).toBe('must be at least 1');
+    const { validation, config } = await validateDraft(draft({ method: 'gm', epochs: 2, archsPerLeaf: 2.5 }));
+    expect(config).toBeNull();
+    expect(validation.errors.map((e) => e.field).sort()).toEqual(['archsPerLeaf', 'epochs']);
+    await expect(configFromDraft(draft({ method: 'gm', epochs: 2 }))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('epochs: 2 epochs are too few') });
   });
 
   it('refuses to start an invalid draft with INVALID_CONFIG naming the fields', async () => {

@@ -10,10 +10,11 @@ import { jobSummary, PRESETS } from '../fixtures/jobs';
 
 const OPTIONS = { spaces: ['nb201'], metrics: ['angle', 'angle-cells'] };
 
-/** What the host answers: the dataset path /bad is refused, a target of 20000 too; otherwise valid. */
+/** What the host answers: the dataset path /bad is refused, a target of 20000 too, GM-NAS with fewer than 3 epochs too; otherwise valid. */
 function hostAnswer({ draft }: { draft: ExperimentDraft }): DraftValidation {
   const errors: DraftValidation['errors'] = [];
   if (draft.dataset.source === 'path' && draft.dataset.path === '/bad') errors.push({ field: 'dataset', message: 'The dataset folder /bad does not exist or cannot be read.' });
+  if (draft.method === 'gm' && draft.epochs < 3) errors.push({ field: 'epochs', message: `${draft.epochs} epochs are too few for the 2 split(s) of nb201-gm-rsps. Use at least 3 epochs.` });
   if (draft.targetSize >= 15625) errors.push({ field: 'targetSize', message: 'must be smaller than the space (15,625 architectures), or nothing is shrunk.' });
   return {
     valid: errors.length === 0,
@@ -21,7 +22,7 @@ function hostAnswer({ draft }: { draft: ExperimentDraft }): DraftValidation {
     spaceSize: 15625,
     spaceShape: { choices: 6, ops: 30 },
     dataset: draft.dataset.source === 'bundled' ? 'the bundled Fashion-MNIST sample: 28x28x1 images, 10 classes' : null,
-    summary: errors.length ? [] : [`Supernet: NB201 trained ${draft.epochs} epochs.`],
+    summary: errors.length ? [] : [draft.method === 'gm' ? `GM-NAS with R=${draft.gmRepeats}, ${draft.archsPerLeaf} per leaf.` : `Supernet: NB201 trained ${draft.epochs} epochs.`],
     options: OPTIONS,
   };
 }
@@ -114,5 +115,33 @@ describe('the experiment builder', () => {
     expect((start?.request as { draft: ExperimentDraft }).draft).toMatchObject({ name: 'tiny', epochs: 1, maxTrainImages: 600 });
     vi.useRealTimers();
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/experiments/job-7'));
+  });
+
+  it('shows the GM fields for GM-NAS only, sends them, and puts the host\'s epochs message on the epochs field', async () => {
+    const wrapper = await render();
+    expect(wrapper.find('[data-testid="builder-gmRepeats"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="builder-archsPerLeaf"]').exists()).toBe(false);
+    await wrapper.get('[data-testid="builder-method-gm"]').setValue(true);
+    await settle();
+    // ABS's shrink fields give way to R and the leaf search.
+    expect(wrapper.find('[data-testid="builder-targetSize"]').exists()).toBe(false);
+    expect(wrapper.get('[data-field="builder-epochs"] label').text()).toBe('Epochs (whole run)');
+    await wrapper.get('[data-testid="builder-gmRepeats"]').setValue('4');
+    await wrapper.get('[data-testid="builder-archsPerLeaf"]').setValue('7');
+    await settle();
+    expect((validations().at(-1)!.request as { draft: ExperimentDraft }).draft).toMatchObject({ method: 'gm', epochs: 3, gmRepeats: 4, archsPerLeaf: 7 });
+    expect(wrapper.get('[data-testid="builder-summary-line"]').text()).toBe('GM-NAS with R=4, 7 per leaf.');
+
+    await wrapper.get('[data-testid="builder-epochs"]').setValue('2');
+    await settle();
+    expect(fieldError(wrapper, 'builder-epochs').text()).toBe('2 epochs are too few for the 2 split(s) of nb201-gm-rsps. Use at least 3 epochs.');
+    expect(wrapper.get('[data-testid="builder-start"]').attributes('disabled')).toBeDefined();
+
+    // Few-shot has no R, but searches its leaves; a typo in the leaf count is caught in the form.
+    await wrapper.get('[data-testid="builder-method-fewshot"]').setValue(true);
+    await wrapper.get('[data-testid="builder-archsPerLeaf"]').setValue('many');
+    await settle();
+    expect(wrapper.find('[data-testid="builder-gmRepeats"]').exists()).toBe(false);
+    expect(fieldError(wrapper, 'builder-archs').text()).toBe('Enter a number.');
   });
 });
