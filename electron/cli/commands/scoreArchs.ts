@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NasError } from '../../../shared/errors';
-import { readTruthTable } from '../../engine/groundTruth/truthTable';
+import { readTruthTable, type TruthRow } from '../../engine/groundTruth/truthTable';
 import { kendallTau, spearmanRho } from '../../engine/metrics/rankCorrelation';
 import { EXHAUSTIVE_METRICS, metricByName, metricNames } from '../../engine/runners/absScoring';
 import { SeededRng } from '../../engine/random/seededRng';
@@ -118,7 +118,7 @@ export async function tauCommand(argv: string[]): Promise<number> {
   const record = readExperimentRecord(path.resolve(positionals[0]));
   const space = createSearchSpace(parseExperimentConfig(record.config, `${positionals[0]}/experiment.json`).space);
   const rows = readTruthTable(values.truth, space, { archColumn: values['arch-column'], valueColumn: values['value-column'] });
-  if (isGmExperiment(path.resolve(positionals[0]))) return gmTau(path.resolve(positionals[0]), values);
+  if (isGmExperiment(path.resolve(positionals[0]))) return gmTau(path.resolve(positionals[0]), values, rows);
   const opened = await open(positionals[0], values.checkpoint, values.backend);
   try {
     if (rows.length < 3) throw new NasError('DATASET_CORRUPT', `${values.truth} has ${rows.length} rows; ranking needs at least 3.`, { fix: 'Use a larger table.' });
@@ -168,13 +168,11 @@ interface TauValues {
 }
 
 /** `tau` on a GM experiment: each architecture scored in its leaf (engine/runners/gmScoring.ts). */
-async function gmTau(dir: string, values: TauValues): Promise<number> {
+/** `tau` on a GM experiment; `rows` is the truth table the caller already read and checked. */
+async function gmTau(dir: string, values: TauValues, rows: readonly TruthRow[]): Promise<number> {
   if (values.checkpoint) throw new UsageError('A GM experiment scores every architecture with its leaf\'s final weights; --checkpoint does not apply.');
   await initBackend({ only: parseBackendName(values.backend) });
   const truthFile = values.truth as string;
-  const record = readExperimentRecord(dir);
-  const space = createSearchSpace(parseExperimentConfig(record.config, path.join(dir, 'experiment.json')).space);
-  const rows = readTruthTable(truthFile, space, { archColumn: values['arch-column'], valueColumn: values['value-column'] });
   const maxArchs = intOption('max-archs', values['max-archs']) ?? 100;
   const sample = new SeededRng(0).permutation(rows.length).slice(0, maxArchs).sort((a, b) => a - b);
   const results: { metric: string; kendallTau: number; spearmanRho: number; n: number; outsideLeaves: number }[] = [];
