@@ -120,10 +120,10 @@ inputs.push(
     name: 'nb201-fashion-gm',
     title: 'GM-NAS (GM+RSPS) on NB201 with Fashion-MNIST',
     description:
-      'GM-NAS with random single-path training: trains the NB201 supernet, splits it at epochs 1 and 2 of 3 (GM+RSPS splits at 20 and 40 of 90, scaled by --epochs) on the edge whose operators disagree most on the shared weights (gradient matching over R=10 batches; the paper uses 100, too slow on a CPU), into 4 sub-supernets; the final split restarts them. Each leaf is searched by RSPS (25 random architectures, validation accuracy after BN recalibration); successive halving with short stand-alone training picks among the 4. Budget: 7 supernet node-epochs (1 + 2x1 + 4x1), the same as nb201-fashion-fewshot and nb201-fashion-oneshot.',
+      'GM-NAS with random single-path training: trains the NB201 supernet, splits it at epochs 1 and 2 of 3 (GM+RSPS splits at 20 and 40 of 90, scaled by --epochs) on the edge whose operators disagree most on the shared weights (gradient matching over R=100 batches, as the paper), into 4 sub-supernets; the final split restarts them. Each leaf is searched by RSPS (25 random architectures, validation accuracy after BN recalibration); successive halving with short stand-alone training picks among the 4. Budget: 7 supernet node-epochs (1 + 2x1 + 4x1), the same as nb201-fashion-fewshot and nb201-fashion-oneshot.',
     method: 'gm',
     training: { ...NB201_SUPERNET_TRAINING, epochs: 3 },
-    gm: { setting: 'nb201-gm-rsps', rule: 'gm', edgeRule: 'max-cross', repeats: 10, gmMode: 'rsps', bootstrap: 200, archsPerLeaf: 25, ...GM_SEARCH },
+    gm: { setting: 'nb201-gm-rsps', rule: 'gm', edgeRule: 'max-cross', repeats: 100, gmMode: 'rsps', bootstrap: 200, archsPerLeaf: 25, ...GM_SEARCH },
   },
   {
     ...NB201_GM_BASE,

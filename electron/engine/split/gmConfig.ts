@@ -30,8 +30,8 @@ export const gmConfigSchema = z.strictObject({
   edgeRule: z.enum(['max-cross', 'min-within']).default('max-cross'),
   /** Choice index split at depth d for rules `exhaustive` and `predefined` (NB201 edge 1<-0 is 0). */
   predefinedEdges: z.array(z.number().int().min(0)).min(1).default([0]),
-  /** R, GM repeats per split decision (the paper: 100; too slow on a CPU, see ADR 0007). */
-  repeats: z.number().int().min(1).max(1000).default(10),
+  /** R, GM repeats per split decision; the default is the paper's 100 (B2 step 5). */
+  repeats: z.number().int().min(1).max(1000).default(100),
   /** GM-score mode (B2): `rsps` (a random single path, GM+RSPS) or `mixed` (uniform mix). */
   gmMode: z.enum(['rsps', 'mixed']).default('rsps'),
   /** Bootstrap resamples of the R repeats for the certainty of each split (0 = none). */

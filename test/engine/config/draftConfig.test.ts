@@ -105,7 +105,7 @@ describe('experiment drafts from the New experiment form', () => {
     const fewshot = await validateDraft(draft({ method: 'fewshot', epochs: 3, gmRepeats: 99, archsPerLeaf: 5 }));
     expect(fewshot.validation.errors).toEqual([]);
     // R is GM's only: few-shot keeps its preset's gm section apart from the leaf search.
-    expect(fewshot.config).toMatchObject({ method: 'gm', training: { epochs: 3 }, gm: { setting: 'nb201-fewshot', rule: 'exhaustive', repeats: 10, archsPerLeaf: 5 } });
+    expect(fewshot.config).toMatchObject({ method: 'gm', training: { epochs: 3 }, gm: { setting: 'nb201-fewshot', rule: 'exhaustive', repeats: 100, archsPerLeaf: 5 } });
     // 600 of 900 scaled to 3: epoch 2; node-epochs 2 + 5x1 = 7.
     expect(fewshot.validation.summary.join('\n')).toContain('nb201-fewshot: split at epoch 2 of 3, exhaustively on edge 0, one sub-supernet per operator: 5 leaf sub-supernets, 7 supernet node-epochs in all');
 
