@@ -34,10 +34,19 @@ export const epochCheckpoints: ResumeSupport = { accepts: (label) => label === '
  */
 export const ownFilesOnly: ResumeSupport = { accepts: () => false };
 
+/**
+ * GM-NAS / few-shot / one-shot (method gm): the per-node checkpoints `node-<id>-init`,
+ * `node-<id>-epoch-K`, `node-<id>-split` and `node-<id>-last`, and the tensorless
+ * `gm-progress` written when no node is in training (after a split decision, a leaf's search, a
+ * successive-halving training). Each carries the whole run's progress (runners/gmResume.ts).
+ */
+export const gmCheckpoints: ResumeSupport = { accepts: (label) => label === 'gm-progress' || /^node-\d+-(init|split|last|epoch-\d+)$/.test(label) };
+
 const support = new Map<Method, ResumeSupport>([
   ['supernet', epochCheckpoints],
   ['abs', epochCheckpoints],
   ['ground-truth', ownFilesOnly],
+  ['gm', gmCheckpoints],
 ]);
 
 /** The method's resume support, or null when its runs can only be started again. */
