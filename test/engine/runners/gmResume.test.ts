@@ -13,9 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseExperimentConfig } from '../../../electron/engine/config/experimentConfig';
 import type { ExperimentConfig } from '../../../electron/engine/config/experimentConfig';
-import { getPreset } from '../../../electron/engine/presets/presets';
 import { runGmJob } from '../../../electron/engine/runners/gmRunner';
 import { readGmCheckpointState } from '../../../electron/engine/runners/gmCheckpointState';
 import { gmResumePoint } from '../../../electron/engine/runners/gmResume';
@@ -26,6 +24,7 @@ import { ExperimentStore } from '../../../electron/engine/store/experimentStore'
 import { NB201_SPACE } from '../../../electron/engine/space/nb201SearchSpace';
 import type { JobEvent, JobEventInput } from '../../../shared/model/job';
 import { setUpBackends } from '../cpu/helpers';
+import { tinyGmConfig } from '../../helpers/tinyGm';
 
 // Bit-identical runs need our kernels on one thread (README, ADR 0003).
 process.env['NAS_KERNEL_THREADS'] = '1';
@@ -34,38 +33,6 @@ beforeAll(async () => {
   await setUpBackends();
   await tf.setBackend('wasm');
 });
-
-/**
- * GM+RSPS at 4 epochs: splits at epochs 1 and 2 (two GM decisions on the second level), four
- * leaves trained 2 epochs each (so a leaf has an epoch checkpoint), R=2, 3 architectures per
- * leaf, successive halving over the 4 candidates (4 trainings, then 2). The root space has 3
- * ops on 3 edges and 1 on the others (gm.initialState, as an ABS-shrunk space): GM scores
- * every op of every open edge, and on the full space the three decisions were half the time.
- */
-function tinyConfig(): ExperimentConfig {
-  const base = getPreset('nb201-fashion-gm');
-  return parseExperimentConfig(
-    {
-      ...base,
-      maxTrainImages: 80,
-      valFraction: 0.2,
-      network: { channels: 2, cellsPerStage: 1 },
-      training: { ...base.training, epochs: 4, batchSize: 16 },
-      standalone: { ...base.standalone!, batchSize: 16 },
-      gm: { ...base.gm!, initialState: { remaining: ROOT_SPACE }, repeats: 2, bootstrap: 20, archsPerLeaf: 3, searchValImages: 16, finalPick: { halvingEpochs: 1, halvingTrainImages: 32 } },
-    },
-    'test',
-  );
-}
-
-const ROOT_SPACE = [
-  ['none', 'skip_connect', 'nor_conv_3x3'],
-  ['skip_connect', 'nor_conv_1x1', 'avg_pool_3x3'],
-  ['nor_conv_3x3', 'nor_conv_1x1', 'skip_connect'],
-  ['nor_conv_3x3'],
-  ['skip_connect'],
-  ['nor_conv_1x1'],
-];
 
 class Killed extends Error {}
 
@@ -137,7 +104,7 @@ const logs = (events: JobEvent[]): string[] => events.flatMap((e) => (e.type ===
 const progressIn = (phase: string, pred: (e: Extract<JobEventInput, { type: 'progress' }>) => boolean = () => true) => (e: JobEventInput): boolean => e.type === 'progress' && e.phase === phase && pred(e);
 
 describe('GM run killed and resumed', { timeout: 240_000 }, () => {
-  const config = tinyConfig();
+  const config = tinyGmConfig();
   let whole: Record<string, unknown>;
   let wholeRun: Run;
 
