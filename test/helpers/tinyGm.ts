@@ -22,16 +22,17 @@ export const TINY_GM_ROOT_SPACE = [
   ['nor_conv_1x1'],
 ];
 
-export function tinyGmConfig(): ExperimentConfig {
-  const base = getPreset('nb201-fashion-gm');
+/** The tiny run of `preset` (default GM+RSPS; also nb201-fashion-fewshot and -oneshot) over `epochs`. */
+export function tinyGmConfig(preset = 'nb201-fashion-gm', epochs = 4): ExperimentConfig {
+  const base = getPreset(preset);
   return parseExperimentConfig(
     {
       ...base,
-      name: 'tiny-gm',
+      name: `tiny-${preset}`,
       maxTrainImages: 80,
       valFraction: 0.2,
       network: { channels: 2, cellsPerStage: 1 },
-      training: { ...base.training, epochs: 4, batchSize: 16 },
+      training: { ...base.training, epochs, batchSize: 16 },
       standalone: { ...base.standalone!, batchSize: 16 },
       gm: { ...base.gm!, initialState: { remaining: TINY_GM_ROOT_SPACE }, repeats: 2, bootstrap: 20, archsPerLeaf: 3, searchValImages: 16, finalPick: { halvingEpochs: 1, halvingTrainImages: 32 } },
     },

@@ -187,6 +187,36 @@ describe('GM run killed and resumed', { timeout: 240_000 }, () => {
   });
 });
 
+describe('few-shot and one-shot runs killed and resumed', { timeout: 240_000 }, () => {
+  /** An uninterrupted run of `config`, then one killed at `kill` and resumed; their results.json must be equal. */
+  async function compare(config: ExperimentConfig, kill: KillAt, expectLabel: string): Promise<{ whole: Record<string, unknown>; resumed: Run }> {
+    const wholeDir = newExperiment(config);
+    await run(config, wholeDir);
+    const dir = newExperiment(config);
+    expect((await run(config, dir, { kill })).killed).toBe(true);
+    const from = resumePoint(dir);
+    expect(from.label).toBe(expectLabel);
+    const resumed = await run(config, dir, { resumeFrom: from });
+    const whole = results(wholeDir);
+    expect(results(dir)).toEqual(whole);
+    expect(resumed.tensorsAfter).toBe(resumed.tensorsBefore);
+    return { whole, resumed };
+  }
+
+  it('few-shot, killed while a child trains on the one-shot weights with a fresh optimizer: resumes from its init checkpoint', async () => {
+    // Split at epoch 2 of 3, exhaustively on edge 1<-0 (3 ops in the tiny root space): children 1-3.
+    const { whole } = await compare(tinyGmConfig('nb201-fashion-fewshot', 3), { event: progressIn('sub-supernet 2', (e) => e.step === 2) }, 'node-2-init');
+    expect((whole['splits'] as { childIds: number[] }[]).map((s) => s.childIds)).toEqual([[1, 2, 3]]);
+    expect((whole['nodes'] as { id: number; inheritance: { weights: string; weightOptimizer: string } | null }[]).find((n) => n.id === 2)?.inheritance).toMatchObject({ weights: 'parent', weightOptimizer: 'fresh' });
+  });
+
+  it("one-shot, killed in the supernet's third epoch: resumes from node-0-epoch-2 and picks the same single candidate", async () => {
+    const { whole, resumed } = await compare(tinyGmConfig('nb201-fashion-oneshot', 3), { event: progressIn('sub-supernet 0', (e) => e.epoch === 3 && e.step === 1) }, 'node-0-epoch-2');
+    expect((whole['finalPick'] as { by: string }).by).toBe('single');
+    expect(new Set(resumed.events.flatMap((e) => (e.type === 'progress' && e.phase === 'sub-supernet 0' ? [e.epoch] : [])))).toEqual(new Set([3]));
+  });
+});
+
 describe('GM resume state', () => {
   it('refuses a checkpoint without GM state, naming it', () => {
     const checkpoint: LoadedCheckpoint = { label: 'node-2-init', dir: '/x', created: 1, meta: { epoch: 1, step: 4, rng: {}, schedule: null, extra: { node: 2 } }, arrays: {} };
