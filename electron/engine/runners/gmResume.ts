@@ -18,13 +18,16 @@
  * searches and halving trainings are taken from the progress, never redone.
  */
 import { NasError } from '../../../shared/errors';
+import type { JobEventInput } from '../../../shared/model/job';
 import type { SearchSpace } from '../space/searchSpace';
 import { validateState } from '../space/spaceState';
 import { saveCheckpoint } from '../store/checkpoint';
 import type { LoadedCheckpoint } from '../store/checkpoint';
+import { readEvents } from '../store/experimentStore';
 import { gmCheckpointExtra, readGmCheckpointState } from './gmCheckpointState';
 import type { GmNodeState, GmProgress } from './gmCheckpointState';
 import type { HalvingResume, HalvingState } from './gmSearch';
+import { treeDto } from './gmTree';
 
 /** The tensorless checkpoint of a GM run between nodes. */
 export const GM_PROGRESS_CHECKPOINT = 'gm-progress';
@@ -89,4 +92,24 @@ export function saveGmProgress(dir: string, progress: GmProgress, at: { epoch: n
  */
 export function halvingResume(dir: string, point: GmResumePoint | null, progress: (halving: HalvingState) => GmProgress, at: { epoch: number; step: number }): HalvingResume {
   return { from: point?.progress.halving ?? null, save: (state) => saveGmProgress(dir, progress(state), at) };
+}
+
+/**
+ * `split` events of restored decisions that events.jsonl lacks. The job process sends events
+ * in batches (every 250 ms), and gm-progress is written right after a decision, so a kill can
+ * keep the decision and lose its event; the resumed run emits it then, once (decisions whose
+ * event was recorded are not repeated). `tree` is the restored tree: the tree right after the
+ * decision when it is the newest, as a lost one is.
+ */
+export function lostSplitEvents(dir: string, progress: GmProgress): JobEventInput[] {
+  const recorded = new Set(readEvents(dir).events.flatMap((e) => (e.type === 'split' ? [e.parentId] : [])));
+  return progress.splits
+    .filter((s) => !recorded.has(s.parentId))
+    .map((s) => {
+      const child = progress.tree.nodes.find((n) => n.parentId === s.parentId);
+      const distance = child?.distance ? child.distance.map((r) => [...r]) : null;
+      const c = child?.certainty ?? null;
+      const certainty = c ? { partitionMargin: c.partitionMargin, edgeMargin: c.edgeMargin, bootstrap: c.bootstrap ? { ...c.bootstrap } : null } : null;
+      return { type: 'split', parentId: s.parentId, childIds: [...s.childIds], epoch: s.epoch, choiceId: s.choiceId, rule: s.rule, groups: s.groups.map((g) => [...g]), distance, certainty, candidates: { ...s.candidates }, tree: treeDto(progress.tree) };
+    });
 }

@@ -40,7 +40,7 @@ import { pickByHalving, pickByTruth, searchLeaf } from './gmSearch';
 import type { FinalPick, HalvingState, LeafCandidate } from './gmSearch';
 import { gmCheckpointExtra } from './gmCheckpointState';
 import type { GmNodeState, GmProgress } from './gmCheckpointState';
-import { gmResumePoint, halvingResume, nodeEpochCheckpoint, resumedMessage, saveGmProgress } from './gmResume';
+import { gmResumePoint, halvingResume, lostSplitEvents, nodeEpochCheckpoint, resumedMessage, saveGmProgress } from './gmResume';
 import { decideSplit } from './gmSplitDecision';
 import type { SplitDecision } from './gmSplitDecision';
 import { nodeCheckpoint, rootState, treeDto, withStatus } from './gmTree';
@@ -133,7 +133,10 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
       ...extra,
     });
   emit({ type: 'log', level: 'info', message: `GM: ${gm.setting}, rule ${gm.rule}, ${epochs} epochs, splits at ${splits.length ? splits.join(', ') : 'none'}; root space ${stateSize(root.state)} architectures (${root.source})` });
-  if (resume) emit({ type: 'log', level: 'info', message: resumedMessage(resume) });
+  if (resume) {
+    emit({ type: 'log', level: 'info', message: resumedMessage(resume) });
+    for (const e of lostSplitEvents(ctx.dir, resume.progress)) emit(e);
+  }
   writeResults({});
 
   const started = Date.now();

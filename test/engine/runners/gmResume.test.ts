@@ -20,7 +20,7 @@ import { gmResumePoint } from '../../../electron/engine/runners/gmResume';
 import { resumeSupportFor } from '../../../electron/engine/jobs/resumeSupport';
 import { latestValidCheckpoint } from '../../../electron/engine/store/checkpointList';
 import type { LoadedCheckpoint } from '../../../electron/engine/store/checkpoint';
-import { ExperimentStore } from '../../../electron/engine/store/experimentStore';
+import { ExperimentStore, readEvents } from '../../../electron/engine/store/experimentStore';
 import { NB201_SPACE } from '../../../electron/engine/space/nb201SearchSpace';
 import type { JobEvent, JobEventInput } from '../../../shared/model/job';
 import { setUpBackends } from '../cpu/helpers';
@@ -59,7 +59,9 @@ function newExperiment(config: ExperimentConfig): string {
 async function run(config: ExperimentConfig, dir: string, options: { kill?: KillAt; resumeFrom?: LoadedCheckpoint | null } = {}): Promise<Run> {
   const events: JobEvent[] = [];
   let armed = false;
-  let seq = 0;
+  // Recorded in events.jsonl as the job process does (a resumed run continues the numbering).
+  const store = ExperimentStore.open(dir);
+  let seq = (readEvents(dir).events.at(-1)?.seq ?? -1) + 1;
   const tensorsBefore = tf.memory().numTensors;
   let killed = false;
   try {
@@ -70,7 +72,9 @@ async function run(config: ExperimentConfig, dir: string, options: { kill?: Kill
       emit: (e: JobEventInput) => {
         if (options.kill?.event?.(e)) throw new Killed('killed at an event');
         if (options.kill?.afterEvent?.(e)) armed = true;
-        events.push({ ...e, seq: seq++, time: 0 } as JobEvent);
+        const event = { ...e, seq: seq++, time: 0 } as JobEvent;
+        events.push(event);
+        store.appendEvents([event]);
       },
       cancelled: () => {
         if (armed) throw new Killed('killed inside the work after an event');
@@ -126,7 +130,7 @@ describe('GM run killed and resumed', { timeout: 240_000 }, () => {
   });
 
   /** Kills a fresh run at `kill`, checks where the resume starts, resumes, and compares with the uninterrupted run. */
-  async function killAndResume(kill: KillAt, expectLabel: string | RegExp): Promise<{ killed: Run; resumed: Run; from: LoadedCheckpoint }> {
+  async function killAndResume(kill: KillAt, expectLabel: string | RegExp): Promise<{ killed: Run; resumed: Run; from: LoadedCheckpoint; dir: string }> {
     const dir = newExperiment(config);
     const killed = await run(config, dir, { kill });
     expect(killed.killed).toBe(true);
@@ -137,7 +141,7 @@ describe('GM run killed and resumed', { timeout: 240_000 }, () => {
     expect(resumed.killed).toBe(false);
     expect(results(dir)).toEqual(whole);
     expect(resumed.tensorsAfter).toBe(resumed.tensorsBefore);
-    return { killed, resumed, from };
+    return { killed, resumed, from, dir };
   }
 
   it('mid-training of the root, before the first split: resumes from node-0-init and redoes its epoch', async () => {
@@ -154,13 +158,21 @@ describe('GM run killed and resumed', { timeout: 240_000 }, () => {
     expect(resumed.events.filter((e) => e.type === 'split').map((e) => (e.type === 'split' ? e.parentId : -1))).toEqual([0, 1, 2]);
   });
 
-  it('right after a split decision: the decision is restored, not computed again', async () => {
-    const { resumed, from } = await killAndResume({ event: (e) => e.type === 'split' && e.parentId === 1 }, 'gm-progress');
+  it('right after a split decision: the decision is restored, not computed again, and its lost event emitted once', async () => {
+    const { resumed, from, dir } = await killAndResume({ event: (e) => e.type === 'split' && e.parentId === 1 }, 'gm-progress');
     expect(readGmCheckpointState(from).progress.splits.map((s) => s.parentId)).toEqual([0, 1]);
     const resumedLogs = logs(resumed.events);
     expect(resumedLogs.some((m) => m.startsWith('sub-supernet 1: deciding'))).toBe(false);
     expect(resumedLogs.some((m) => m.startsWith('sub-supernet 2: deciding'))).toBe(true);
-    expect(resumed.events.filter((e) => e.type === 'split').map((e) => (e.type === 'split' ? e.parentId : -1))).toEqual([2]);
+    // The kill came before node 1's split event was recorded: the resumed run emits it (from the
+    // restored decision, equal to what the killed run computed), then decides node 2.
+    const splits = resumed.events.filter((e): e is Extract<JobEvent, { type: 'split' }> => e.type === 'split');
+    expect(splits.map((e) => e.parentId)).toEqual([1, 2]);
+    const saved = (whole['splits'] as { parentId: number; choiceId: string; groups: string[][]; candidates: Record<string, number> }[])[1]!;
+    expect([splits[0]!.choiceId, splits[0]!.groups, splits[0]!.candidates]).toEqual([saved.choiceId, saved.groups, saved.candidates]);
+    const child = (whole['tree'] as { nodes: { parentId: number | null; distance: number[][] | null }[] }).nodes.find((n) => n.parentId === 1)!;
+    expect(splits[0]!.distance).toEqual(child.distance);
+    expect(readEvents(dir).events.filter((e) => e.type === 'split').map((e) => (e.type === 'split' ? e.parentId : -1))).toEqual([0, 1, 2]);
     expect(resumedLogs).toContain('GM resumed at the next sub-supernet; 2 split decision(s), 2 finished node(s) and 0 searched leaf(s) restored');
   });
 
@@ -169,6 +181,8 @@ describe('GM run killed and resumed', { timeout: 240_000 }, () => {
     const trained = resumed.events.filter((e): e is Extract<JobEvent, { type: 'progress' }> => e.type === 'progress' && e.phase === 'sub-supernet 4');
     expect(new Set(trained.map((e) => e.epoch))).toEqual(new Set([4]));
     expect(resumed.events.some((e) => e.type === 'progress' && e.phase === 'sub-supernet 3')).toBe(false);
+    // Every split event was recorded before the kill: none is emitted again.
+    expect(resumed.events.some((e) => e.type === 'split')).toBe(false);
   });
 
   it("during a leaf's RSPS search: resumes from the leaf's last checkpoint and searches it again", async () => {
