@@ -11,7 +11,8 @@
 // Simulated faults: a full disk is an ENOSPC thrown by the job process's fs writes of one
 // checkpoint (scripts/faults/enospc.cjs, loaded through NODE_OPTIONS); an unwritable folder is
 // an --out below a regular file (ENOTDIR; permission bits do not stop root); a killed job is a
-// SIGKILL to the job process named in the experiment's job.lock (checked to be our child).
+// SIGKILL to the job process named in the experiment's job.lock (checked to be our child); the
+// GM case kills one mid-run, resumes it and compares its results.json with an uninterrupted run.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -281,6 +282,72 @@ async function trainingCases(tiny, tinyFile) {
       ['lock released', !fs.existsSync(path.join(killDir, 'job.lock'))],
     ]);
   }
+
+  await gmKillCase();
+}
+
+/** A CLI command in the background (so a job can be watched and killed meanwhile). */
+function cliAsync(argv, env = {}) {
+  const child = spawn(process.execPath, [bin, ...argv], { cwd: work, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  return { child, done };
+}
+
+/**
+ * GM-NAS killed with SIGKILL while a second-level sub-supernet trains, then `nas-shrink resume`:
+ * results.json (tree, split decisions with their GM matrices, leaf candidates, final pick) must
+ * equal an uninterrupted run's, run beside it. Both on one kernel thread, as bit-identical runs
+ * need (README). The config is test/helpers/tinyGm.ts's.
+ */
+async function gmKillCase() {
+  const gm = preset('nb201-fashion-gm');
+  const root = [['none', 'skip_connect', 'nor_conv_3x3'], ['skip_connect', 'nor_conv_1x1', 'avg_pool_3x3'], ['nor_conv_3x3', 'nor_conv_1x1', 'skip_connect'], ['nor_conv_3x3'], ['skip_connect'], ['nor_conv_1x1']];
+  const gmFile = writeJson(path.join(work, 'tiny-gm.json'), {
+    ...gm, name: 'tiny-gm', maxTrainImages: 80, valFraction: 0.2, network: { channels: 2, cellsPerStage: 1 },
+    training: { ...gm.training, epochs: 4, batchSize: 16 }, standalone: { ...gm.standalone, batchSize: 16 },
+    gm: { ...gm.gm, initialState: { remaining: root }, repeats: 2, bootstrap: 20, archsPerLeaf: 3, searchValImages: 16, finalPick: { halvingEpochs: 1, halvingTrainImages: 32 } },
+  });
+  const env = { NAS_KERNEL_THREADS: '1' };
+  const refDir = path.join(work, 'gm-whole');
+  const gmDir = path.join(work, 'gm-killed');
+  const reference = cliAsync(['run', gmFile, '--out', refDir], env);
+  const victimRun = cliAsync(['run', gmFile, '--out', gmDir], env);
+  let victim = null;
+  for (let i = 0; i < 1800 && victim === null; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const lock = readJson(path.join(gmDir, 'job.lock'));
+      const ppid = Number(fs.readFileSync(`/proc/${lock.pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      // Our own job only, once the root has split and sub-supernet 1 started.
+      if (ppid === victimRun.child.pid && checkpointOk(gmDir, 'node-1-init')) victim = lock.pid;
+    } catch {
+      /* not there yet */
+    }
+  }
+  if (victim !== null) process.kill(victim, 'SIGKILL');
+  const killed = await victimRun.done;
+  const killedStatus = status(gmDir);
+  const r = cli(['resume', gmDir], env);
+  const ref = await reference.done;
+  const resumedLine = readEvents(gmDir).find((e) => e.type === 'log' && e.message.startsWith('resumed from checkpoint ')) || { message: '' };
+  let same = false;
+  let what = 'no results';
+  try {
+    const a = readJson(path.join(refDir, 'results.json'));
+    const b = readJson(path.join(gmDir, 'results.json'));
+    same = JSON.stringify(a) === JSON.stringify(b);
+    what = `${a.splits.length} splits, pick ${a.finalPick ? a.finalPick.by : 'none'}${same ? ', equal' : ', DIFFERENT'}`;
+  } catch (error) {
+    what = String(error && error.message);
+  }
+  record('GM killed mid-run + resume', 'resumes from a node checkpoint; tree, decisions, candidates and pick equal an uninterrupted run', `${short(resumedLine.message, 60)}; ${what} (exit ${r.code})`, [
+    ['killed our job after the root split', victim !== null && killed.code === 1 && killedStatus === 'failed/JOB_CRASHED'],
+    ['reference finished', ref.code === 0],
+    ['resume exit 0, finished', r.code === 0 && status(gmDir) === 'finished'],
+    ['results.json equal', same],
+  ]);
 }
 
 function readEvents(dir) {

@@ -16,10 +16,12 @@ export const RESUME_HELP = `Usage: nas-shrink resume DIR [options]
 Continues an interrupted experiment (killed with kill -9, crashed, failed or cancelled) from
 its newest valid checkpoint: weights, optimizer state, RNG and sampler states, data order, LR
 schedule position and the method's own state (ABS: space state, shrink history, your locks and
-force-drops) are restored, so the run continues as if it had never stopped; the work since that
-checkpoint (at most one epoch) is done again. events.jsonl continues with a 'resumed' line;
-experiment.json goes back to running, then to how the run ends. Damaged checkpoints are skipped
-with a warning. Methods: supernet, abs.
+force-drops; GM: the sub-supernet tree, split decisions, searched leaves and finished halving
+trainings) are restored, so the run continues as if it had never stopped; the work since that
+checkpoint (at most one epoch, one split decision, one leaf search or one halving training) is
+done again. events.jsonl continues with a 'resumed' line; experiment.json goes back to running,
+then to how the run ends. Damaged checkpoints are skipped with a warning. Methods: supernet,
+abs, gm (GM-NAS, few-shot, one-shot), ground-truth (keeps its finished rows).
 
 The directory is locked while a job writes it (DIR/job.lock: pid, host, start time). A lock
 whose process is gone (kill -9) is taken over with a warning; a live one is refused with its

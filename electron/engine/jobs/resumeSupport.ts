@@ -10,9 +10,10 @@
  *   - every RNG state still to be drawn from (data order and augmentation, sampler, evaluation);
  *   - the position in the LR schedule (completed epochs and global step);
  *   - the method's own state at that point (ABS: the space state, the shrink history and how
- *     many user commands it had applied; see absResume.ts).
+ *     many user commands it had applied, absResume.ts; GM: the sub-supernet tree, decisions,
+ *     searched leaves and halving trainings, gmCheckpointState.ts).
  *
- * A new runner (GM-NAS) plugs in by (1) saving such checkpoints at safe points under labels
+ * A new runner plugs in (as GM-NAS did: gmResume.ts) by (1) saving such checkpoints at safe points under labels
  * that {@link ResumeSupport.accepts} recognises, with its own state in `meta.extra`, (2) when
  * `ctx.resumeFrom` is set, restoring from it instead of initialising, and (3) adding its method to the map below
  * (not from the runner's module: this file must stay free of tfjs, because the host reads it to
@@ -34,10 +35,19 @@ export const epochCheckpoints: ResumeSupport = { accepts: (label) => label === '
  */
 export const ownFilesOnly: ResumeSupport = { accepts: () => false };
 
+/**
+ * GM-NAS / few-shot / one-shot (method gm): the per-node checkpoints `node-<id>-init`,
+ * `node-<id>-epoch-K`, `node-<id>-split` and `node-<id>-last`, and the tensorless
+ * `gm-progress` written when no node is in training (after a split decision, a leaf's search, a
+ * successive-halving training). Each carries the whole run's progress (runners/gmResume.ts).
+ */
+export const gmCheckpoints: ResumeSupport = { accepts: (label) => label === 'gm-progress' || /^node-\d+-(init|split|last|epoch-\d+)$/.test(label) };
+
 const support = new Map<Method, ResumeSupport>([
   ['supernet', epochCheckpoints],
   ['abs', epochCheckpoints],
   ['ground-truth', ownFilesOnly],
+  ['gm', gmCheckpoints],
 ]);
 
 /** The method's resume support, or null when its runs can only be started again. */

@@ -14,8 +14,10 @@
  * the end, each is searched by RSPS (gmSearch.ts), and the final pick is made among the
  * leaves' candidates.
  *
- * Checkpoints per node: node-<id>-init (what it starts from), node-<id>-split (at its split),
- * node-<id>-last (a trained leaf: what `nas-shrink score`/`tau` use).
+ * Checkpoints per node: node-<id>-init (what it starts from), node-<id>-epoch-K (after each
+ * epoch short of its end), node-<id>-split (at its split), node-<id>-last (a trained leaf: what
+ * `nas-shrink score`/`tau` use), and gm-progress between nodes; each carries the run's progress,
+ * so a killed run resumes from the newest (ctx.resumeFrom; gmResume.ts).
  */
 import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
@@ -35,7 +37,10 @@ import { restoreMomentum, SGD_PREFIX } from '../train/optimizerState';
 import { loadExperimentData } from './experimentData';
 import type { ExperimentData } from './experimentData';
 import { pickByHalving, pickByTruth, searchLeaf } from './gmSearch';
-import type { FinalPick, LeafCandidate } from './gmSearch';
+import type { FinalPick, HalvingState, LeafCandidate } from './gmSearch';
+import { gmCheckpointExtra } from './gmCheckpointState';
+import type { GmNodeState, GmProgress } from './gmCheckpointState';
+import { gmResumePoint, halvingResume, lostSplitEvents, nodeEpochCheckpoint, resumedMessage, saveGmProgress } from './gmResume';
 import { decideSplit } from './gmSplitDecision';
 import type { SplitDecision } from './gmSplitDecision';
 import { nodeCheckpoint, rootState, treeDto, withStatus } from './gmTree';
@@ -47,7 +52,7 @@ function nodeSeed(seed: number, node: number): number {
   return seed + 1009 * node;
 }
 
-interface NodeRecord {
+export interface NodeRecord {
   id: number;
   fromEpoch: number;
   toEpoch: number;
@@ -57,7 +62,7 @@ interface NodeRecord {
   candidates: LeafCandidate[];
 }
 
-interface SplitRecord {
+export interface SplitRecord {
   parentId: number;
   childIds: number[];
   epoch: number;
@@ -99,9 +104,18 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   const splits = splitEpochs(gm.setting, epochs);
   const root = rootState(space, gm);
   const data: ExperimentData = await loadExperimentData(config, ctx.emit);
-  let tree: SubSupernetTree = createTree(root.state, 0);
-  const records = new Map<number, NodeRecord>();
-  const splitLog: SplitRecord[] = [];
+  // --- resume (gmResume.ts): a killed run's tree, records, decisions and searched leaves ---
+  const resume = ctx.resumeFrom ? gmResumePoint(space, ctx.resumeFrom) : null;
+  let tree: SubSupernetTree = resume?.progress.tree ?? createTree(root.state, 0);
+  const records = new Map<number, NodeRecord>((resume?.progress.records ?? []).map((r) => [r.id, r]));
+  const splitLog: SplitRecord[] = [...(resume?.progress.splits ?? [])];
+  const leafCandidates: LeafCandidate[] = [...(resume?.progress.leafCandidates ?? [])];
+  /** The run so far, as every checkpoint records it. */
+  const progress = (halving: HalvingState | null = null): GmProgress => ({ tree, records: [...records.values()], splits: splitLog, leafCandidates, halving });
+  const nodeExtra = (node: GmNodeState): Record<string, unknown> => gmCheckpointExtra(progress(), node);
+  /** Epoch and step of the last node trained, for the between-nodes checkpoints' meta. */
+  let at = { epoch: resume?.checkpoint.meta.epoch ?? 0, step: resume?.checkpoint.meta.step ?? 0 };
+  // --- end resume ---
   const emit = (e: JobEventInput): void => ctx.emit(e);
   const writeResults = (extra: Record<string, unknown>): void =>
     writeJsonAtomic(path.join(ctx.dir, 'results.json'), {
@@ -119,9 +133,12 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
       ...extra,
     });
   emit({ type: 'log', level: 'info', message: `GM: ${gm.setting}, rule ${gm.rule}, ${epochs} epochs, splits at ${splits.length ? splits.join(', ') : 'none'}; root space ${stateSize(root.state)} architectures (${root.source})` });
+  if (resume) {
+    emit({ type: 'log', level: 'info', message: resumedMessage(resume) });
+    for (const e of lostSplitEvents(ctx.dir, resume.progress)) emit(e);
+  }
   writeResults({});
 
-  const leafCandidates: LeafCandidate[] = [];
   const started = Date.now();
   let images = 0;
   /** Seconds spent in supernet training steps only (not GM scores, validation or search): the img/s the CLI reports. */
@@ -137,10 +154,19 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
       if (ctx.cancelled()) break;
       const trainer = new SupernetTrainer(space, config, data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), weightSeed: config.seed, horizon });
       try {
-        if (inherit && node.parentId !== null) inheritFromParent(trainer, loadCheckpoint(path.join(checkpointsRoot(ctx.dir), nodeCheckpoint(node.parentId, 'split'))).arrays, inherit);
-        await trainer.checkpoint(nodeCheckpoint(node.id, 'init'), { node: node.id, state: node.state });
-        const record: NodeRecord = { id: node.id, fromEpoch: from, toEpoch: to, epochsTrained: 0, inheritance: inherit, valAccuracy: null, candidates: [] };
-        records.set(node.id, record);
+        const fresh = (): NodeRecord => ({ id: node.id, fromEpoch: from, toEpoch: to, epochsTrained: 0, inheritance: inherit, valAccuracy: null, candidates: [] });
+        let record: NodeRecord;
+        if (resume?.node?.id === node.id) {
+          // The node the resume checkpoint belongs to: weights, momentum, RNGs, epoch and step as saved.
+          trainer.restore(resume.checkpoint);
+          record = records.get(node.id) ?? fresh();
+          records.set(node.id, record);
+        } else {
+          if (inherit && node.parentId !== null) inheritFromParent(trainer, loadCheckpoint(path.join(checkpointsRoot(ctx.dir), nodeCheckpoint(node.parentId, 'split'))).arrays, inherit);
+          record = fresh();
+          records.set(node.id, record);
+          await trainer.checkpoint(nodeCheckpoint(node.id, 'init'), nodeExtra({ id: node.id, phase: 'init' }));
+        }
         emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: ${stateSize(node.state)} architectures, epochs ${from + 1}-${to}${inherit ? `, weights ${inherit.weights}, optimizer ${inherit.weightOptimizer}, LR ${inherit.lrSchedule.kind}` : ''}` });
         while (trainer.epoch < to && !ctx.cancelled()) {
           const t0 = Date.now();
@@ -149,11 +175,13 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
           if (ctx.cancelled()) break;
           record.epochsTrained += 1;
           record.valAccuracy = trainer.validate(node.state);
+          if (trainer.epoch < to) await trainer.checkpoint(nodeEpochCheckpoint(node.id, trainer.epoch), nodeExtra({ id: node.id, phase: 'epoch' }));
         }
+        at = { epoch: trainer.epoch, step: trainer.globalStep };
         images += trainer.images;
         if (ctx.cancelled()) break;
         if (!final) {
-          await trainer.checkpoint(nodeCheckpoint(node.id, 'split'), { node: node.id, state: node.state });
+          await trainer.checkpoint(nodeCheckpoint(node.id, 'split'), nodeExtra({ id: node.id, phase: 'split' }));
           emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: deciding its split (${gm.rule}${gm.rule === 'gm' || gm.rule === 'predefined' ? `, R=${gm.repeats}, ${gm.gmMode}` : ''})` });
           let d: SplitDecision;
           try {
@@ -167,11 +195,12 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
           const childIds = tree.nodes.filter((n) => n.parentId === node.id).map((n) => n.id);
           const choiceId = space.choices[d.choiceIndex]?.id ?? String(d.choiceIndex);
           splitLog.push({ parentId: node.id, childIds, epoch: to, choiceId, rule: gm.rule, groups: d.groups, candidates: d.candidates, matrices: d.matrices });
+          saveGmProgress(ctx.dir, progress(), at);
           emit({ type: 'split', parentId: node.id, childIds, epoch: to, choiceId, rule: gm.rule, groups: d.groups, distance: d.distance, certainty: d.certainty, candidates: d.candidates, tree: treeDto(tree) });
           const joint = d.certainty?.bootstrap?.jointFrequency;
           emit({ type: 'log', level: 'info', message: `split ${node.id} on ${choiceId} into ${d.groups.map((g) => `{${g.join(', ')}}`).join(' ')}${joint != null ? ` (bootstrap: same edge and partition in ${(joint * 100).toFixed(0)}% of resamples)` : ''}` });
         } else {
-          await trainer.checkpoint(nodeCheckpoint(node.id, 'last'), { node: node.id, state: node.state });
+          await trainer.checkpoint(nodeCheckpoint(node.id, 'last'), nodeExtra({ id: node.id, phase: 'last' }));
           record.candidates = await searchLeaf(ctx, trainer, node.id, node.state, gm, { search: nodeSeed(config.seed, node.id) + 29, val: config.seed + 1 });
           if (ctx.cancelled()) break;
           const best = record.candidates[0];
@@ -180,6 +209,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
             emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: best ${best.architecture} (validation accuracy ${(best.fitness * 100).toFixed(2)}% of ${record.candidates.length} searched)` });
           }
           tree = withStatus(tree, node.id, 'done');
+          saveGmProgress(ctx.dir, progress(), at);
         }
         writeResults({});
       } finally {
@@ -193,7 +223,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   if (!ctx.cancelled() && leafCandidates.length > 0) {
     if (leafCandidates.length === 1) pick = { architecture: (leafCandidates[0] as LeafCandidate).architecture, node: (leafCandidates[0] as LeafCandidate).node, by: 'single' };
     else if (gm.finalPick.truth) pick = pickByTruth(space, leafCandidates, gm.finalPick.truth);
-    else pick = await pickByHalving(ctx, leafCandidates, data, gm, config.seed + 3);
+    else pick = await pickByHalving(ctx, leafCandidates, data, gm, config.seed + 3, halvingResume(ctx.dir, resume, progress, at));
     if (ctx.cancelled()) pick = null;
   }
   const picked = pick ? leafCandidates.find((c) => c.architecture === pick.architecture) : undefined;

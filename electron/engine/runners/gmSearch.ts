@@ -88,24 +88,50 @@ export function pickByTruth(space: SearchSpace, candidates: readonly LeafCandida
   return { architecture: best.architecture, node: best.node, by: 'truth', truthValues: values };
 }
 
+/** Successive halving so far: the finished rounds and, of the current round, the trainings done (in the survivors' order). */
+export interface HalvingState {
+  readonly rounds: HalvingRound[];
+  readonly scores: { architecture: string; valAccuracy: number }[];
+}
+
+/** How a resumed run's halving continues (gmResume.ts): what the killed run finished, and where to record progress. */
+export interface HalvingResume {
+  /** The interrupted run's finished rounds and trainings; they are not trained again. */
+  readonly from?: HalvingState | null;
+  /** Called after every training with the state so far (the runner checkpoints it). */
+  readonly save?: (state: HalvingState) => void;
+}
+
 /**
  * Successive halving: round r trains every survivor from scratch for `halvingEpochs * 2^r`
  * epochs on a seeded subset of `halvingTrainImages` training images and keeps the better half
- * (rounded up) by validation accuracy, until one is left.
+ * (rounded up) by validation accuracy, until one is left. Each training depends only on the
+ * seed, the architecture and the subset, so trainings restored from `resume.from` stand for
+ * the ones the interrupted run did.
  */
-export async function pickByHalving(ctx: JobContext, candidates: readonly LeafCandidate[], data: ExperimentData, gm: GmConfig, seed: number): Promise<FinalPick> {
+export async function pickByHalving(ctx: JobContext, candidates: readonly LeafCandidate[], data: ExperimentData, gm: GmConfig, seed: number, resume: HalvingResume = {}): Promise<FinalPick> {
   const order = new SeededRng(seed).permutation(data.trainIndices.length).slice(0, gm.finalPick.halvingTrainImages);
   const subset: ExperimentData = { ...data, trainIndices: Int32Array.from(order, (i) => data.trainIndices[i] as number) };
-  let alive = [...candidates];
-  const rounds: HalvingRound[] = [];
-  for (let round = 0; alive.length > 1 && !ctx.cancelled(); round++) {
+  const rounds: HalvingRound[] = [...(resume.from?.rounds ?? [])];
+  // Survivors of the last finished round, in its ranked order (as the round left them).
+  const kept = rounds.at(-1)?.kept;
+  let alive = kept ? kept.map((a) => candidates.find((c) => c.architecture === a)).filter((c): c is LeafCandidate => c !== undefined) : [...candidates];
+  let finished = resume.from?.scores ?? [];
+  for (let round = rounds.length; alive.length > 1 && !ctx.cancelled(); round++) {
     const epochs = gm.finalPick.halvingEpochs * 2 ** round;
     const scores: { candidate: LeafCandidate; valAccuracy: number }[] = [];
     for (const [i, c] of alive.entries()) {
       if (ctx.cancelled()) break;
+      const before = finished[i];
+      if (before && before.architecture === c.architecture) {
+        scores.push({ candidate: c, valAccuracy: before.valAccuracy });
+        continue;
+      }
       const r = await trainStandalone(ctx, ctx.config, c.architecture, subset, `halving ${round + 1}: ${i + 1}/${alive.length}`, { epochs, evaluate: 'val' });
       scores.push({ candidate: c, valAccuracy: r.testAccuracy });
+      if (!ctx.cancelled()) resume.save?.({ rounds, scores: scores.map((s) => ({ architecture: s.candidate.architecture, valAccuracy: s.valAccuracy })) });
     }
+    finished = [];
     if (ctx.cancelled()) break;
     // Stable on ties: the earlier candidate (the better supernet fitness order) stays ahead.
     const ranked = [...scores].sort((a, b) => b.valAccuracy - a.valAccuracy);

@@ -86,6 +86,17 @@ export interface LoadedCheckpoint {
 }
 
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+let lastCreated = 0;
+/**
+ * Save times strictly increase within a process (a millisecond later than the previous save
+ * when two land in the same one), so "the newest checkpoint" that resume picks is well defined:
+ * a GM run writes a node checkpoint and, moments later, a progress checkpoint.
+ */
+function nextCreated(): number {
+  lastCreated = Math.max(Date.now(), lastCreated + 1);
+  return lastCreated;
+}
 /** Hidden work folders: `.tmp-<label>-<pid>-<hex>` (being written), `.old-<label>-...` (replaced). */
 export const WORK_DIR = /^\.(tmp|old)-(.+)-(\d+)-([0-9a-f]{8})$/;
 
@@ -177,7 +188,7 @@ export function saveCheckpoint(experimentDir: string, label: string, arrays: Rea
     fs.mkdirSync(tmp, { recursive: true });
     const data = writeData(path.join(tmp, DATA_FILE), arrays);
     const manifest: CheckpointManifest = {
-      formatVersion: CHECKPOINT_FORMAT_VERSION, label, created: Date.now(), byteOrder: 'little-endian',
+      formatVersion: CHECKPOINT_FORMAT_VERSION, label, created: nextCreated(), byteOrder: 'little-endian',
       dataFile: DATA_FILE, dataBytes: data.bytes, sha256: data.sha256, tensors: data.entries, meta: parsedMeta.data,
     };
     writeFileAtomic(path.join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);

@@ -1,0 +1,81 @@
+/**
+ * A real GM job process killed with SIGKILL while a second-level sub-supernet trains, resumed
+ * through the supervisor (as `nas-shrink resume` and the Resume button do), must end with the
+ * results.json of an uninterrupted run of the same seed: the tree, every split decision with its
+ * GM matrices, the node records, the leaf candidates and the final pick. The in-process kills at
+ * each kind of point are test/engine/runners/gmResume.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { forkLauncher } from '../../electron/host/jobProcess';
+import type { JobLauncher } from '../../electron/host/jobProcess';
+import { JobSupervisor } from '../../electron/host/jobSupervisor';
+import { jobEntry } from '../../electron/host/appPaths';
+import { readEvents, readExperimentRecord } from '../../electron/engine/store/experimentStore';
+import { readExperimentDetail } from '../../electron/engine/store/experimentDetail';
+import { lockFile } from '../../electron/engine/store/directoryLock';
+import type { JobEvent } from '../../shared/model/job';
+import { requireBuilt } from '../helpers/built';
+import { writeTinyGmConfig } from '../helpers/tinyGm';
+
+function results(dir: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as Record<string, unknown>;
+}
+
+describe('GM resume after kill -9', () => {
+  requireBuilt();
+
+  it('a tiny GM run killed while a sub-supernet trains and resumed equals the uninterrupted run', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-gmresume-'));
+    const config = writeTinyGmConfig(root);
+    const pids: number[] = [];
+    const launcher: JobLauncher = (entry, log, env) => {
+      const child = forkLauncher(entry, log, env);
+      if (child.pid !== undefined) pids.push(child.pid);
+      return child;
+    };
+    // One kernel thread: bit-identical runs (README); the pool's split is timing-dependent.
+    const supervisor = new JobSupervisor({ launcher, entry: jobEntry(), workspace: root, graceMs: 10_000, env: { NAS_KERNEL_THREADS: '1' } });
+
+    const whole = supervisor.start({ preset: config, dir: path.join(root, 'whole'), backend: 'wasm' });
+    const killed = supervisor.start({ preset: config, dir: path.join(root, 'killed'), backend: 'wasm' });
+    const victim = pids[1] as number;
+    const seen: JobEvent[] = [];
+    supervisor.subscribe(killed.jobId, (events) => seen.push(...events), () => undefined);
+    // Sub-supernet 1 trains after the root's split; six nodes, their searches and the halving
+    // are still to come, so the kill lands mid-run even though events reach us late.
+    await expect.poll(() => seen.some((e) => e.type === 'progress' && e.phase === 'sub-supernet 1'), { timeout: 120_000, interval: 10 }).toBe(true);
+    process.kill(victim, 'SIGKILL');
+    const crashed = await supervisor.whenEnded(killed.jobId);
+    expect(crashed.status).toBe('failed');
+    expect(crashed.error?.code).toBe('JOB_CRASHED');
+    expect(fs.existsSync(lockFile(killed.dir))).toBe(false);
+    // The UI offers Resume for it (the host decides `resumable`).
+    expect(readExperimentDetail(root, 'killed').resumable).toBe(true);
+    const before = readEvents(killed.dir).events;
+    expect(before.some((e) => e.type === 'split' && e.parentId === 0)).toBe(true);
+    expect(before.some((e) => e.type === 'result')).toBe(false);
+
+    const resumed = supervisor.resume({ dir: killed.dir, backend: 'wasm' });
+    const [wholeEnd, resumedEnd] = await Promise.all([supervisor.whenEnded(whole.jobId), supervisor.whenEnded(resumed.jobId)]);
+    expect(wholeEnd.status).toBe('finished');
+    expect(resumedEnd.status).toBe('finished');
+
+    const a = results(whole.dir);
+    const b = results(killed.dir);
+    expect((a['splits'] as unknown[]).length).toBe(3);
+    expect((a['finalPick'] as { by: string }).by).toBe('halving');
+    expect(b).toEqual(a);
+
+    const record = readExperimentRecord(killed.dir);
+    expect(record.status).toBe('finished');
+    expect(readExperimentDetail(root, 'killed').resumable).toBe(false);
+    const after = readEvents(killed.dir).events;
+    const seqs = after.map((e) => e.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(after.some((e) => e.type === 'log' && /^resumed from checkpoint '(node-\d+-(init|split|last|epoch-\d+)|gm-progress)'/.test(e.message))).toBe(true);
+    expect(after.some((e) => e.type === 'log' && e.message.startsWith('GM resumed at '))).toBe(true);
+  }, 240_000);
+});
