@@ -43,6 +43,7 @@ export function createHostApi(services: HostServices): HostApi {
     'presets.list': () => listPresets().map(presetSummary),
     'jobs.start': (req) => services.supervisor.start(req),
     'jobs.cancel': (req) => services.supervisor.cancel(req.jobId),
+    'jobs.pause': (req) => services.supervisor.pause(req.jobId, req.paused),
     'jobs.command': (req) => services.supervisor.command(req.jobId, req.command),
     'jobs.resume': (req) => services.supervisor.resume({ dir: experimentDirOf(services.supervisor.workspace, req.id) }),
     'jobs.list': () => services.supervisor.list(),

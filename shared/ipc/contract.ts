@@ -34,6 +34,12 @@ export const invokeChannels = {
   },
   /** Asks a job to stop: a message first, a kill after the grace period. */
   'jobs.cancel': { request: jobIdSchema.strict(), response: jobSummarySchema },
+  /**
+   * Pauses a running job at its next training step (`paused: true`) or lets it continue in the
+   * same process (`false`); it answers with `paused` / `resumed` events. Speed and time remaining
+   * exclude the paused time.
+   */
+  'jobs.pause': { request: z.object({ jobId: z.string().min(1).max(100), paused: z.boolean() }).strict(), response: jobSummarySchema },
   /** Sends a lock, force-drop or undo to a running job; it answers in a `command` event. */
   'jobs.command': { request: z.object({ jobId: z.string().min(1).max(100), command: operatorCommandSchema }).strict(), response: jobSummarySchema },
   /**
