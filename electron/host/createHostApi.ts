@@ -9,7 +9,7 @@ import type { Environment } from '../../shared/model/environment';
 import { listExperiments } from '../engine/store/experimentStore';
 import { experimentDirOf, readExperimentDetail } from '../engine/store/experimentDetail';
 import { listPresets, presetSummary } from '../engine/presets/presets';
-import { configFromDraft, validateDraft } from '../engine/config/draftConfig';
+import { configFromDraft, draftDefaultsByMethod, validateDraft } from '../engine/config/draftConfig';
 import type { EventSink, HostApi } from './hostApi';
 import type { JobSupervisor } from './jobSupervisor';
 
@@ -49,6 +49,7 @@ export function createHostApi(services: HostServices): HostApi {
     'jobs.list': () => services.supervisor.list(),
     'experiments.list': () => listExperiments(services.supervisor.workspace),
     'experiments.open': (req) => readExperimentDetail(services.supervisor.workspace, req.id),
+    'drafts.defaults': () => draftDefaultsByMethod(),
     'drafts.validate': async (req) => (await validateDraft(req.draft)).validation,
     'drafts.start': async (req) => {
       const config = await configFromDraft(req.draft);

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { environmentSchema } from '../model/environment';
 import { experimentDetailSchema, experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
-import { draftValidationSchema, experimentDraftSchema } from '../model/experimentDraft';
+import { draftDefaultsByMethodSchema, draftValidationSchema, experimentDraftSchema } from '../model/experimentDraft';
 
 const jobIdSchema = z.object({ jobId: z.string().min(1).max(100) });
 
@@ -53,6 +53,8 @@ export const invokeChannels = {
   'experiments.open': { request: z.object({ id: z.string().min(1).max(200) }).strict(), response: experimentDetailSchema },
   /** Experiment directories in the workspace. */
   'experiments.list': { request: z.object({}).strict(), response: z.array(experimentSummarySchema) },
+  /** The New experiment form's starting values per method (each method's preset recipe in the form's fields). */
+  'drafts.defaults': { request: z.object({}).strict(), response: draftDefaultsByMethodSchema },
   /** Checks an experiment built in the form (dataset path included): one message per field, the space size, a summary. */
   'drafts.validate': { request: z.object({ draft: experimentDraftSchema }).strict(), response: draftValidationSchema },
   /** Starts an experiment built in the form; refused with INVALID_CONFIG (details per field) when drafts.validate would fail. */
