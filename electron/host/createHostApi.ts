@@ -11,6 +11,7 @@ import { experimentDirOf, readExperimentDetail } from '../engine/store/experimen
 import { listPresets, presetSummary } from '../engine/presets/presets';
 import { configFromDraft, draftDefaultsByMethod, validateDraft } from '../engine/config/draftConfig';
 import type { EventSink, HostApi } from './hostApi';
+import { readTruthForUi } from './truthTables';
 import type { JobSupervisor } from './jobSupervisor';
 
 export interface HostServices {
@@ -49,6 +50,7 @@ export function createHostApi(services: HostServices): HostApi {
     'jobs.list': () => services.supervisor.list(),
     'experiments.list': () => listExperiments(services.supervisor.workspace),
     'experiments.open': (req) => readExperimentDetail(services.supervisor.workspace, req.id),
+    'truth.read': (req) => readTruthForUi(services.supervisor.workspace, req.source),
     'drafts.defaults': () => draftDefaultsByMethod(),
     'drafts.validate': async (req) => (await validateDraft(req.draft)).validation,
     'drafts.start': async (req) => {

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { environmentSchema } from '../model/environment';
 import { experimentDetailSchema, experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
+import { truthSourceSchema, truthTableSchema } from '../model/truth';
 import { draftDefaultsByMethodSchema, draftValidationSchema, experimentDraftSchema } from '../model/experimentDraft';
 
 const jobIdSchema = z.object({ jobId: z.string().min(1).max(100) });
@@ -55,6 +56,11 @@ export const invokeChannels = {
   'experiments.list': { request: z.object({}).strict(), response: z.array(experimentSummarySchema) },
   /** The New experiment form's starting values per method (each method's preset recipe in the form's fields). */
   'drafts.defaults': { request: z.object({}).strict(), response: draftDefaultsByMethodSchema },
+  /**
+   * A ground-truth table to rank the runs against: a ground-truth experiment of the workspace
+   * or an absolute path of a .csv file on the host (checked: a regular .csv file, size-capped).
+   */
+  'truth.read': { request: z.object({ source: truthSourceSchema }).strict(), response: truthTableSchema },
   /** Checks an experiment built in the form (dataset path included): one message per field, the space size, a summary. */
   'drafts.validate': { request: z.object({ draft: experimentDraftSchema }).strict(), response: draftValidationSchema },
   /** Starts an experiment built in the form; refused with INVALID_CONFIG (details per field) when drafts.validate would fail. */

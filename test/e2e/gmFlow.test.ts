@@ -3,7 +3,8 @@
  * run (C=2, 192 training images, 3 epochs, R=3, 3 architectures per leaf) is started from the
  * builder, paused and continued from the live view, watched while it splits (the split tree
  * shows the split edge, the groups and the GM distance heatmap as the `split` events arrive),
- * then a leaf is opened for its curves and candidates. Screenshots: test-results/gm-*.png.
+ * then a leaf is opened for its curves and candidates, and in Browse & compare the run is ranked
+ * against a NAS-Bench-201-style CSV typed as a path. Screenshots: test-results/gm-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
@@ -105,5 +106,50 @@ describe('a GM-NAS run from the UI in Chromium', () => {
     await expect.poll(() => detail.locator('canvas').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.locator('[data-testid="split-candidate"]').count(), { timeout: 30_000 }).toBe(3);
     await shot('leaf');
+
+    // Browse & compare: the run against a NAS-Bench-201-style table typed as a path on the host.
+    // The table holds the run's saved candidates with made-up accuracies (and one row more).
+    const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as { nodes: { candidates: { architecture: string; fitness: number }[] }[] };
+    const saved = new Map<string, number>();
+    for (const node of results.nodes) for (const c of node.candidates) saved.set(c.architecture, c.fitness);
+    const archs = [...saved.keys()];
+    const accuracy = (k: number): number => 80 + ((k * 7) % 11);
+    const csv = path.join(workspace, '..', `${path.basename(workspace)}-nb201.csv`);
+    fs.writeFileSync(csv, ['index,ArchitectureString,CIFAR10TestAccuracy200Epochs', ...archs.map((a, k) => `${k},${a},${accuracy(k)}`), `99,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,10`].join('\n'));
+    try {
+      await page.click('[data-testid="nav-compare"]');
+      await page.locator(`[data-testid="table-row"][data-experiment-id="${path.basename(dir)}"] [data-testid="compare-pick"]`).check();
+      await page.selectOption('[data-testid="truth-source"]', 'file');
+      await page.fill('[data-testid="truth-path"]', csv);
+      await page.click('[data-testid="truth-load"]');
+      await page.locator('[data-testid="truth-loaded"]').waitFor({ timeout: 30_000 });
+      expect(await text('[data-testid="truth-loaded"]')).toBe(`${path.basename(csv)}: ${archs.length + 1} architectures (CIFAR10TestAccuracy200Epochs).`);
+      const row = page.locator('[data-testid="truth-row"][data-metric="fitness"]');
+      expect(await row.locator('td').nth(2).textContent()).toBe(`${archs.length} / ${archs.length}`);
+      // Kendall tau-b by pairs, independently of the app's O(n log n) implementation.
+      const x = archs.map((a) => saved.get(a)!);
+      const y = archs.map((_, k) => accuracy(k));
+      let concordant = 0;
+      let discordant = 0;
+      let tiedX = 0;
+      let tiedY = 0;
+      for (let i = 0; i < x.length; i++) {
+        for (let j = i + 1; j < x.length; j++) {
+          const dx = Math.sign(x[i]! - x[j]!);
+          const dy = Math.sign(y[i]! - y[j]!);
+          if (dx === 0 && dy === 0) continue;
+          if (dx === 0) tiedX += 1;
+          else if (dy === 0) tiedY += 1;
+          else if (dx === dy) concordant += 1;
+          else discordant += 1;
+        }
+      }
+      const denominator = Math.sqrt((concordant + discordant + tiedX) * (concordant + discordant + tiedY));
+      expect(await row.locator('[data-testid="truth-tau"]').textContent()).toBe(denominator === 0 ? '—' : ((concordant - discordant) / denominator).toFixed(3));
+      await page.locator('[data-testid="truth-scatter"] canvas').first().waitFor();
+      await shot('truth');
+    } finally {
+      fs.rmSync(csv, { force: true });
+    }
   }, 300_000);
 });
