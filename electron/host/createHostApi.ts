@@ -9,8 +9,9 @@ import type { Environment } from '../../shared/model/environment';
 import { listExperiments } from '../engine/store/experimentStore';
 import { experimentDirOf, readExperimentDetail } from '../engine/store/experimentDetail';
 import { listPresets, presetSummary } from '../engine/presets/presets';
-import { configFromDraft, validateDraft } from '../engine/config/draftConfig';
+import { configFromDraft, draftDefaultsByMethod, validateDraft } from '../engine/config/draftConfig';
 import type { EventSink, HostApi } from './hostApi';
+import { readTruthForUi } from './truthTables';
 import type { JobSupervisor } from './jobSupervisor';
 
 export interface HostServices {
@@ -43,11 +44,14 @@ export function createHostApi(services: HostServices): HostApi {
     'presets.list': () => listPresets().map(presetSummary),
     'jobs.start': (req) => services.supervisor.start(req),
     'jobs.cancel': (req) => services.supervisor.cancel(req.jobId),
+    'jobs.pause': (req) => services.supervisor.pause(req.jobId, req.paused),
     'jobs.command': (req) => services.supervisor.command(req.jobId, req.command),
     'jobs.resume': (req) => services.supervisor.resume({ dir: experimentDirOf(services.supervisor.workspace, req.id) }),
     'jobs.list': () => services.supervisor.list(),
     'experiments.list': () => listExperiments(services.supervisor.workspace),
     'experiments.open': (req) => readExperimentDetail(services.supervisor.workspace, req.id),
+    'truth.read': (req) => readTruthForUi(services.supervisor.workspace, req.source),
+    'drafts.defaults': () => draftDefaultsByMethod(),
     'drafts.validate': async (req) => (await validateDraft(req.draft)).validation,
     'drafts.start': async (req) => {
       const config = await configFromDraft(req.draft);

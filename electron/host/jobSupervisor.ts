@@ -161,6 +161,19 @@ export class JobSupervisor {
     return { ...job.summary };
   }
 
+  /**
+   * Pauses a running job at its next training step, or lets a paused one continue; the job
+   * answers with a `paused` or `resumed` event (and `summary.paused` follows them).
+   */
+  pause(jobId: string, paused: boolean): JobSummary {
+    const job = this.require(jobId);
+    if (isTerminal(job.summary.status)) {
+      throw new NasError('INVALID_CONFIG', `Job ${jobId} has ended (${job.summary.status}); there is nothing to ${paused ? 'pause' : 'continue'}.`, { fix: 'Resume an interrupted experiment from its folder (jobs.resume) instead.' });
+    }
+    job.process.send({ type: 'pause', paused });
+    return { ...job.summary };
+  }
+
   /** Forwards a lock/force-drop/undo to a running job; the job acknowledges it in an event. */
   command(jobId: string, command: OperatorCommand): JobSummary {
     const job = this.require(jobId);
@@ -218,6 +231,8 @@ export class JobSupervisor {
       job.events.push(...message.events);
       const status = [...message.events].reverse().find((e) => e.type === 'status');
       if (status && status.type === 'status' && !isTerminal(status.status)) job.summary.status = status.status;
+      const pause = [...message.events].reverse().find((e) => e.type === 'paused' || e.type === 'resumed');
+      if (pause) job.summary.paused = pause.type === 'paused';
       for (const l of job.listeners) l.onEvents(message.events);
     } else if (message.type === 'done') {
       this.end(job, message.status, message.error);
@@ -243,6 +258,7 @@ export class JobSupervisor {
   private end(job: Job, status: JobStatus, error: NasErrorData | null): void {
     if (isTerminal(job.summary.status)) return;
     job.summary.status = status;
+    if (job.summary.paused) job.summary.paused = false;
     job.summary.endedAt = Date.now();
     job.summary.error = error;
     // The job process normally records its own end; after a crash or kill we record it here.

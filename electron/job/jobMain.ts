@@ -13,6 +13,7 @@ import { latestValidCheckpoint } from '../engine/store/checkpointList';
 import type { LoadedCheckpoint } from '../engine/store/checkpoint';
 import { ownFilesOnly, resumeSupportFor } from '../engine/jobs/resumeSupport';
 import { runnerFor } from '../engine/jobs/runners';
+import { PauseGate } from '../engine/jobs/pauseGate';
 import { parseExperimentConfig } from '../engine/config/experimentConfig';
 import { EventBatcher } from './eventBatcher';
 import { connectToParent } from './parentChannel';
@@ -23,6 +24,14 @@ const parent = connectToParent();
 let cancelRequested = false;
 let commands: OperatorCommand[] = [];
 let started = false;
+/** Where the current run's pause/resume events go; set once the run has its batcher. */
+let pauseEvents: ((event: { type: 'paused' } | { type: 'resumed'; pausedSec: number }) => void) | null = null;
+const pauseGate = new PauseGate({
+  onHold: () => pauseEvents?.({ type: 'paused' }),
+  onRelease: (ms) => pauseEvents?.({ type: 'resumed', pausedSec: ms / 1000 }),
+  // A resume before the loop reached its hold: say so, or a viewer would wait for a pause forever.
+  onWithdrawn: () => pauseEvents?.({ type: 'resumed', pausedSec: 0 }),
+});
 
 async function run(spec: JobSpec): Promise<void> {
   // The lock first: a job that cannot own the directory must not write a byte to it.
@@ -52,6 +61,10 @@ async function runLocked(spec: JobSpec): Promise<void> {
     EVENT_BATCH_MS,
     startSeq,
   );
+  pauseEvents = (event) => {
+    batcher.emit(event);
+    batcher.flush(); // at once: the loop is about to wait, and viewers should see the badge now
+  };
   const finish = (status: JobStatus, error: NasErrorData | null, summary: Record<string, unknown> | null): void => {
     if (error) batcher.emit({ type: 'error', error });
     if (summary) batcher.emit({ type: 'result', summary });
@@ -92,6 +105,8 @@ async function runLocked(spec: JobSpec): Promise<void> {
       backend,
       emit: (event) => batcher.emit(event),
       cancelled: () => cancelRequested,
+      untilResumed: () => pauseGate.wait(),
+      now: () => pauseGate.now(),
       takeCommands: () => {
         const taken = commands;
         commands = [];
@@ -110,15 +125,22 @@ async function runLocked(spec: JobSpec): Promise<void> {
 // orphan that nobody can see or cancel; the store still records how far the job got.
 process.on('disconnect', () => {
   cancelRequested = true;
+  pauseGate.release();
   setTimeout(() => process.exit(1), 10_000).unref();
 });
 
 parent.onMessage((raw) => {
   const parsed = toJobMessageSchema.safeParse(raw);
-  if (!parsed.success) return; // Not ours: the supervisor only sends these two messages.
+  if (!parsed.success) return; // Not ours: the supervisor only sends toJobMessageSchema's messages.
   const message = parsed.data;
   if (message.type === 'cancel') {
     cancelRequested = true;
+    pauseGate.release(); // a paused job stops instead of waiting out the kill timer
+    return;
+  }
+  if (message.type === 'pause') {
+    if (message.paused) pauseGate.pause();
+    else pauseGate.resume();
     return;
   }
   if (message.type === 'command') {

@@ -28,6 +28,8 @@ export const toJobMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), spec: jobSpecSchema }),
   z.object({ type: z.literal('cancel') }),
   z.object({ type: z.literal('command'), command: operatorCommandSchema }),
+  /** Pause (true) at the next training step, or continue (false) in the same process. */
+  z.object({ type: z.literal('pause'), paused: z.boolean() }),
 ]);
 export type ToJobMessage = z.infer<typeof toJobMessageSchema>;
 

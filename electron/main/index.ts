@@ -4,25 +4,18 @@
  */
 import { app, BrowserWindow, session, shell } from 'electron';
 import * as path from 'node:path';
-import { appRoot, jobEntry, probeEntry } from '../host/appPaths';
+import { jobEntry, probeEntry } from '../host/appPaths';
 import { createHostApi } from '../host/createHostApi';
 import { describeEnvironment, probeBackend } from '../host/environment';
 import { JobSupervisor } from '../host/jobSupervisor';
 import type { Environment } from '../../shared/model/environment';
 import { registerIpc } from './ipcBridge';
-import { CONTENT_SECURITY_POLICY, isTrustedRendererUrl, rendererIndexUrl, secureWebPreferences } from './security';
+import { CONTENT_SECURITY_POLICY, isTrustedRendererUrl } from './security';
+import { mainWindowOptions, rendererEntryUrl } from './windowOptions';
 import { utilityLauncher } from './utilityLauncher';
 
 function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
-    title: 'NAS Shrink Studio',
-    show: false,
-    webPreferences: secureWebPreferences(path.join(appRoot(), 'dist', 'electron', 'preload', 'index.cjs')),
-  });
+  const window = new BrowserWindow(mainWindowOptions());
   window.once('ready-to-show', () => window.show());
   // No navigation away from the app, no new windows; links open in the system browser.
   window.webContents.on('will-navigate', (event, url) => {
@@ -32,8 +25,7 @@ function createWindow(): BrowserWindow {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  const devUrl = process.env['NAS_RENDERER_DEV_URL'];
-  void (devUrl ? window.loadURL(devUrl) : window.loadURL(rendererIndexUrl()));
+  void window.loadURL(rendererEntryUrl());
   return window;
 }
 

@@ -11,7 +11,8 @@
 import { z } from 'zod';
 import { environmentSchema } from '../model/environment';
 import { experimentDetailSchema, experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
-import { draftValidationSchema, experimentDraftSchema } from '../model/experimentDraft';
+import { truthSourceSchema, truthTableSchema } from '../model/truth';
+import { draftDefaultsByMethodSchema, draftValidationSchema, experimentDraftSchema } from '../model/experimentDraft';
 
 const jobIdSchema = z.object({ jobId: z.string().min(1).max(100) });
 
@@ -34,6 +35,12 @@ export const invokeChannels = {
   },
   /** Asks a job to stop: a message first, a kill after the grace period. */
   'jobs.cancel': { request: jobIdSchema.strict(), response: jobSummarySchema },
+  /**
+   * Pauses a running job at its next training step (`paused: true`) or lets it continue in the
+   * same process (`false`); it answers with `paused` / `resumed` events. Speed and time remaining
+   * exclude the paused time.
+   */
+  'jobs.pause': { request: z.object({ jobId: z.string().min(1).max(100), paused: z.boolean() }).strict(), response: jobSummarySchema },
   /** Sends a lock, force-drop or undo to a running job; it answers in a `command` event. */
   'jobs.command': { request: z.object({ jobId: z.string().min(1).max(100), command: operatorCommandSchema }).strict(), response: jobSummarySchema },
   /**
@@ -47,6 +54,13 @@ export const invokeChannels = {
   'experiments.open': { request: z.object({ id: z.string().min(1).max(200) }).strict(), response: experimentDetailSchema },
   /** Experiment directories in the workspace. */
   'experiments.list': { request: z.object({}).strict(), response: z.array(experimentSummarySchema) },
+  /** The New experiment form's starting values per method (each method's preset recipe in the form's fields). */
+  'drafts.defaults': { request: z.object({}).strict(), response: draftDefaultsByMethodSchema },
+  /**
+   * A ground-truth table to rank the runs against: a ground-truth experiment of the workspace
+   * or an absolute path of a .csv file on the host (checked: a regular .csv file, size-capped).
+   */
+  'truth.read': { request: z.object({ source: truthSourceSchema }).strict(), response: truthTableSchema },
   /** Checks an experiment built in the form (dataset path included): one message per field, the space size, a summary. */
   'drafts.validate': { request: z.object({ draft: experimentDraftSchema }).strict(), response: draftValidationSchema },
   /** Starts an experiment built in the form; refused with INVALID_CONFIG (details per field) when drafts.validate would fail. */

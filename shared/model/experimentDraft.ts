@@ -42,6 +42,28 @@ export const experimentDraftSchema = z
   .strict();
 export type ExperimentDraft = z.infer<typeof experimentDraftSchema>;
 
+/**
+ * What a draft of one method starts from: its preset's recipe in the form's terms (the fields
+ * whose preset value differs between methods, e.g. one-shot trains 7 epochs, ABS 3). The form
+ * takes them for the fields the user has not edited when the method changes (`drafts.defaults`).
+ */
+export const draftDefaultsSchema = experimentDraftSchema.pick({
+  channels: true,
+  cellsPerStage: true,
+  epochs: true,
+  batchSize: true,
+  learningRate: true,
+  maxTrainImages: true,
+  metric: true,
+  dropPerStep: true,
+  targetSize: true,
+  gmRepeats: true,
+  archsPerLeaf: true,
+});
+export type DraftDefaults = z.infer<typeof draftDefaultsSchema>;
+export const draftDefaultsByMethodSchema = z.record(z.enum(DRAFT_METHODS), draftDefaultsSchema);
+export type DraftDefaultsByMethod = z.infer<typeof draftDefaultsByMethodSchema>;
+
 /** The form fields a message can belong to (`form` for what belongs to no single field). */
 export const DRAFT_FIELDS = ['name', 'method', 'dataset', 'space', 'channels', 'cellsPerStage', 'epochs', 'batchSize', 'learningRate', 'seed', 'maxTrainImages', 'metric', 'dropPerStep', 'targetSize', 'gmRepeats', 'archsPerLeaf', 'form'] as const;
 export type DraftField = (typeof DRAFT_FIELDS)[number];

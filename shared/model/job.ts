@@ -95,6 +95,10 @@ export const jobEventSchema = z.discriminatedUnion('type', [
   /** A user command (lock, force-drop, undo) as the job received and applied it. */
   z.object({ ...base, type: z.literal('command'), command: operatorCommandSchema, accepted: z.boolean(), message: z.string() }),
   z.object({ ...base, type: z.literal('result'), summary: z.record(z.string(), z.unknown()) }),
+  /** The job stopped at a training step boundary on the user's request; nothing is lost. */
+  z.object({ ...base, type: z.literal('paused') }),
+  /** The job continues in the same process after a pause of `pausedSec` (0: resumed before it reached a step boundary). */
+  z.object({ ...base, type: z.literal('resumed'), pausedSec: z.number().nonnegative() }),
 ]);
 export type JobEvent = z.infer<typeof jobEventSchema>;
 /** An event before the job numbers and timestamps it. */
@@ -108,6 +112,8 @@ export const jobSummarySchema = z.object({
   startedAt: z.number(),
   endedAt: z.number().nullable(),
   error: nasErrorSchema.nullable(),
+  /** True while the job is paused (its loop held at a step boundary); absent from older hosts. */
+  paused: z.boolean().optional(),
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 

@@ -49,6 +49,37 @@ describe('JobSupervisor with real job processes', () => {
     expect(readExperimentRecord(job.dir).status).toBe('cancelled');
   });
 
+  it('pauses a job at a step boundary, continues it in the same process, and cancels it while paused', async () => {
+    const supervisor = new JobSupervisor({ launcher: forkLauncher, entry: jobEntry(), workspace: workspace(), env, graceMs: 60_000 });
+    const job = supervisor.start({ preset: 'cnn-fashion', epochs: 500, maxTrainImages: 64 });
+    const events: JobEvent[] = [];
+    supervisor.subscribe(job.jobId, (batch) => events.push(...batch), () => undefined);
+    const progressCount = (): number => events.filter((e) => e.type === 'progress').length;
+    await expect.poll(progressCount, { timeout: 30_000 }).toBeGreaterThan(2);
+    supervisor.pause(job.jobId, true);
+    await expect.poll(() => events.some((e) => e.type === 'paused'), { timeout: 30_000 }).toBe(true);
+    expect(supervisor.get(job.jobId).paused).toBe(true);
+    const atHold = progressCount();
+    // The job process stays alive and idle: its next batch would carry a progress event.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(progressCount()).toBe(atHold);
+    supervisor.pause(job.jobId, false);
+    await expect.poll(progressCount, { timeout: 30_000 }).toBeGreaterThan(atHold);
+    const resumed = events.find((e) => e.type === 'resumed');
+    expect(resumed && resumed.type === 'resumed' ? resumed.pausedSec : -1).toBeGreaterThan(0.5);
+    expect(supervisor.get(job.jobId).paused).toBe(false);
+    // Pause again, then cancel: the held loop is released and the job ends long before the
+    // 60 s kill timer (a cancelled status comes from the job itself, not from a kill).
+    supervisor.pause(job.jobId, true);
+    await expect.poll(() => events.filter((e) => e.type === 'paused').length, { timeout: 30_000 }).toBe(2);
+    supervisor.cancel(job.jobId);
+    const final = await supervisor.whenEnded(job.jobId);
+    expect(final.status).toBe('cancelled');
+    expect(final.paused).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: 'status', status: 'cancelled' });
+    expect(() => supervisor.pause(job.jobId, false)).toThrow(/has ended \(cancelled\); there is nothing to continue/);
+  });
+
   it('kills a job that ignores cancel after the grace period', async () => {
     // A job process that never answers: the supervisor must kill it.
     const stubborn = path.join(workspace(), 'stubborn.js');

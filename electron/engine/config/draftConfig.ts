@@ -7,7 +7,8 @@
  */
 import * as path from 'node:path';
 import { NasError, toErrorData } from '../../../shared/errors';
-import type { DraftField, DraftValidation, ExperimentDraft } from '../../../shared/model/experimentDraft';
+import { DRAFT_METHODS } from '../../../shared/model/experimentDraft';
+import type { DraftDefaults, DraftDefaultsByMethod, DraftField, DraftValidation, ExperimentDraft } from '../../../shared/model/experimentDraft';
 import { loadDataset } from '../data';
 import { metricNames } from '../metrics/registry';
 import { getPreset } from '../presets/presets';
@@ -115,6 +116,36 @@ async function probeDataset(dataset: DatasetConfig, errors: Errors): Promise<str
     errors.push({ field: 'dataset', message: data.fix ? `${data.message} ${data.fix}` : data.message });
     return null;
   }
+}
+
+/**
+ * The form's starting values for a draft of `method`: its base preset's recipe (the inverse of
+ * {@link draftToConfigInput} for the fields the form has). Values the preset leaves unset take
+ * the ABS preset's (a GM preset has no ABS metric; the form sends one anyway).
+ */
+export function draftDefaults(method: ExperimentDraft['method']): DraftDefaults {
+  const base = getPreset(BASE_PRESET[method]);
+  const abs = base.abs ?? getPreset(BASE_PRESET.abs).abs;
+  const gm = base.gm ?? getPreset(BASE_PRESET.gm).gm;
+  const network = base.network as { channels?: unknown; cellsPerStage?: unknown };
+  return {
+    channels: typeof network.channels === 'number' ? network.channels : 8,
+    cellsPerStage: typeof network.cellsPerStage === 'number' ? network.cellsPerStage : 1,
+    epochs: base.training.epochs,
+    batchSize: base.training.batchSize,
+    learningRate: 'lr' in base.training.schedule ? base.training.schedule.lr : 0.025,
+    maxTrainImages: base.maxTrainImages ?? null,
+    metric: abs?.metric ?? 'angle-cells',
+    dropPerStep: abs?.policy.kind === 'global' ? abs.policy.count : 20,
+    targetSize: abs?.targetSize ?? 1000,
+    gmRepeats: gm?.repeats ?? 10,
+    archsPerLeaf: gm?.archsPerLeaf ?? 20,
+  };
+}
+
+/** {@link draftDefaults} of every method the form offers. */
+export function draftDefaultsByMethod(): DraftDefaultsByMethod {
+  return Object.fromEntries(DRAFT_METHODS.map((method) => [method, draftDefaults(method)])) as DraftDefaultsByMethod;
 }
 
 /** The config a draft describes (not validated yet): the base preset with the draft's choices. */

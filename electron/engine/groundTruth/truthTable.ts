@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import { NasError } from '../../../shared/errors';
 import type { Architecture, SearchSpace } from '../space/searchSpace';
 
+/** The table a `ground-truth` job writes in its experiment folder. */
+export const GROUND_TRUTH_FILE = 'ground-truth.csv';
+
 export interface TruthRow {
   arch: Architecture;
   text: string;
@@ -21,7 +24,7 @@ export interface TruthTableOptions {
 
 /** Default columns: NB201's, then ours. */
 const ARCH_COLUMNS = ['ArchitectureString', 'architecture'];
-const VALUE_COLUMNS = ['CIFAR10TestAccuracy200Epochs', 'testAccuracy', 'accuracy'];
+export const VALUE_COLUMNS = ['CIFAR10TestAccuracy200Epochs', 'testAccuracy', 'accuracy'];
 
 /** Splits one CSV line (fields may be double-quoted; NB201 strings contain '|' and '+', not commas). */
 export function splitCsvLine(line: string): string[] {

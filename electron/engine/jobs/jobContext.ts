@@ -21,6 +21,16 @@ export interface JobContext {
   /** User commands received since the last call (lock, force-drop, undo), oldest first. */
   takeCommands(): OperatorCommand[];
   /**
+   * Resolves at once unless the user paused the job; then when it is resumed or cancelled.
+   * Training loops await it at every step boundary ({@link stepBoundary}). Absent: never paused.
+   */
+  readonly untilResumed?: () => Promise<void>;
+  /**
+   * The job's clock in milliseconds: wall time less the time it was paused (jobs/pauseGate.ts).
+   * Speed, time remaining and training time are measured with it ({@link jobNow}). Absent: Date.now.
+   */
+  readonly now?: () => number;
+  /**
    * Set when this job continues an interrupted run (`nas-shrink resume`): the newest valid
    * checkpoint the method's ResumeSupport accepts (jobs/resumeSupport.ts). The runner restores
    * its weights, RNGs, sampler, schedule position and own state from it and carries on; work
@@ -42,4 +52,19 @@ export type JobRunner = (ctx: JobContext) => Promise<JobSummaryData>;
  */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * What a training loop does between two steps: let messages in (cancel, commands, pause), then
+ * wait while the user has the job paused. A cancel releases the wait; callers check
+ * `ctx.cancelled()` after it.
+ */
+export async function stepBoundary(ctx: JobContext): Promise<void> {
+  await yieldToEventLoop();
+  if (ctx.untilResumed) await ctx.untilResumed();
+}
+
+/** The job's active clock in ms (paused time excluded), or the wall clock when the job cannot pause. */
+export function jobNow(ctx: JobContext): number {
+  return ctx.now ? ctx.now() : Date.now();
 }

@@ -23,6 +23,7 @@ import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
 import type { JobEventInput } from '../../../shared/model/job';
 import type { JobContext, JobSummaryData } from '../jobs/jobContext';
+import { jobNow } from '../jobs/jobContext';
 import { createSearchSpace } from '../space/registry';
 import { stateSize } from '../space/spaceState';
 import type { GmConfig } from '../split/gmConfig';
@@ -139,7 +140,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   }
   writeResults({});
 
-  const started = Date.now();
+  const started = jobNow(ctx);
   let images = 0;
   /** Seconds spent in supernet training steps only (not GM scores, validation or search): the img/s the CLI reports. */
   let stepSeconds = 0;
@@ -169,9 +170,9 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
         }
         emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: ${stateSize(node.state)} architectures, epochs ${from + 1}-${to}${inherit ? `, weights ${inherit.weights}, optimizer ${inherit.weightOptimizer}, LR ${inherit.lrSchedule.kind}` : ''}` });
         while (trainer.epoch < to && !ctx.cancelled()) {
-          const t0 = Date.now();
+          const t0 = jobNow(ctx);
           await trainer.trainEpoch(node.state);
-          stepSeconds += (Date.now() - t0) / 1000;
+          stepSeconds += (jobNow(ctx) - t0) / 1000;
           if (ctx.cancelled()) break;
           record.epochsTrained += 1;
           record.valAccuracy = trainer.validate(node.state);
@@ -229,7 +230,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   const picked = pick ? leafCandidates.find((c) => c.architecture === pick.architecture) : undefined;
   if (pick) emit({ type: 'log', level: 'info', message: `final pick (${pick.by}): ${pick.architecture} from sub-supernet ${pick.node}` });
   writeResults({ leafCandidates, finalPick: pick, best: picked ? [{ architecture: picked.architecture, fitness: picked.fitness, node: picked.node }] : [] });
-  const seconds = (Date.now() - started) / 1000;
+  const seconds = (jobNow(ctx) - started) / 1000;
   return {
     space: space.name,
     setting: gm.setting,

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
-import { formatTruthTable, splitCsvLine } from '../groundTruth/truthTable';
+import { formatTruthTable, GROUND_TRUTH_FILE, splitCsvLine } from '../groundTruth/truthTable';
 import type { JobContext, JobSummaryData } from '../jobs/jobContext';
 import { SeededRng } from '../random/seededRng';
 import { createSampler } from '../sampler/registry';
@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../store/atomicFile';
 import { loadExperimentData } from './experimentData';
 import { trainStandalone } from './standaloneRunner';
 
-export const GROUND_TRUTH_FILE = 'ground-truth.csv';
+export { GROUND_TRUTH_FILE };
 
 /** The architectures to train: the config's list, else `count` distinct uniform samples. */
 export function groundTruthArchitectures(ctx: JobContext): string[] {

@@ -9,7 +9,7 @@ import { batchCount, batches } from '../data';
 import type { JobContext, JobSummaryData } from '../jobs/jobContext';
 import type { ExperimentConfig } from '../config/experimentConfig';
 import type { ExperimentData } from './experimentData';
-import { yieldToEventLoop } from '../jobs/jobContext';
+import { jobNow, stepBoundary } from '../jobs/jobContext';
 import { SeededRng } from '../random/seededRng';
 import { createSearchSpace } from '../space/registry';
 import { Nb201Supernet } from '../supernet/nb201Supernet';
@@ -69,7 +69,7 @@ export async function trainStandalone(ctx: JobContext, config: ExperimentConfig,
   const steps = batchCount(data.trainIndices.length, recipe.batchSize);
   const forward = (x: tf.Tensor4D): tf.Tensor2D => net.forward(x, arch, false);
   ctx.emit({ type: 'log', level: 'info', message: `stand-alone: ${space.format(arch)}, ${recipe.epochs} epochs, batch ${recipe.batchSize}` });
-  const started = Date.now();
+  const started = jobNow(ctx);
   let images = 0;
   let globalStep = 0;
   let test = { loss: Number.NaN, accuracy: Number.NaN, images: 0 };
@@ -90,7 +90,7 @@ export async function trainStandalone(ctx: JobContext, config: ExperimentConfig,
         lossSum += result.loss * size;
         correct += result.correct;
         seen += size;
-        const imagesPerSec = images / Math.max((Date.now() - started) / 1000, 1e-3);
+        const imagesPerSec = images / Math.max((jobNow(ctx) - started) / 1000, 1e-3);
         const remaining = (recipe.epochs - epoch - 1) * data.trainIndices.length + (steps - step) * recipe.batchSize;
         ctx.emit({ type: 'progress', phase, epoch: epoch + 1, epochs: recipe.epochs, step, steps, imagesPerSec, etaSec: remaining / Math.max(imagesPerSec, 1e-3) });
         if (step % METRIC_EVERY === 0 || step === steps) {
@@ -99,13 +99,13 @@ export async function trainStandalone(ctx: JobContext, config: ExperimentConfig,
           correct = 0;
           seen = 0;
         }
-        await yieldToEventLoop();
+        await stepBoundary(ctx);
         if (ctx.cancelled()) break;
       }
       test = onVal ? evaluateSubset(forward, data.train, data.normalize, 256, data.valIndices) : evaluateSubset(forward, data.test, data.normalize, 256);
       ctx.emit({ type: 'metric', split: onVal ? 'val' : 'test', epoch: epoch + 1, step: globalStep, loss: test.loss, accuracy: test.accuracy });
     }
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (jobNow(ctx) - started) / 1000;
     return {
       architecture: space.format(arch),
       testAccuracy: test.accuracy,

@@ -9,7 +9,7 @@ import { NasError } from '../../../shared/errors';
 import { batchCount, batches } from '../data';
 import type { ExperimentConfig } from '../config/experimentConfig';
 import type { JobContext } from '../jobs/jobContext';
-import { yieldToEventLoop } from '../jobs/jobContext';
+import { jobNow, stepBoundary } from '../jobs/jobContext';
 import { SeededRng } from '../random/seededRng';
 import type { ArchSampler, SamplerState } from '../sampler/archSampler';
 import { createSampler } from '../sampler/registry';
@@ -69,7 +69,8 @@ export class SupernetTrainer {
   images = 0;
   lastLoss = Number.NaN;
   lastCheckpoint: string | null = null;
-  private readonly started = Date.now();
+  /** When training started on the job's clock (paused time excluded). */
+  private readonly started: number;
 
   /**
    * @param totalEpochs the length of the one LR schedule (all training of the run).
@@ -93,14 +94,15 @@ export class SupernetTrainer {
     this.optimizer = new SgdNesterov({ momentum: recipe.momentum, weightDecay: recipe.weightDecay, decayed: this.net.params.decayed });
     this.schedule = createSchedule(recipe.schedule, options.horizon ?? { epochs: totalEpochs });
     this.stepsPerEpoch = batchCount(data.trainIndices.length, recipe.batchSize, true);
+    this.started = jobNow(ctx);
   }
 
   get imagesPerSec(): number {
-    return this.images / Math.max((Date.now() - this.started) / 1000, 1e-3);
+    return this.images / Math.max(this.seconds, 1e-3);
   }
 
   get seconds(): number {
-    return (Date.now() - this.started) / 1000;
+    return (jobNow(this.ctx) - this.started) / 1000;
   }
 
   private meta(extra: Record<string, unknown> = {}): CheckpointMeta {
@@ -211,7 +213,7 @@ export class SupernetTrainer {
         correct = 0;
         seen = 0;
       }
-      await yieldToEventLoop();
+      await stepBoundary(ctx);
       if (ctx.cancelled()) return;
       if (step >= steps) break;
     }

@@ -3,7 +3,7 @@
  * (shared/model/experimentDraft.ts), or a message per field that is not a number at all. Range
  * and meaning are checked by the host (`drafts.validate`), which knows the engine's rules.
  */
-import type { DraftField, ExperimentDraft } from '../../../shared/model/experimentDraft';
+import type { DraftDefaults, DraftField, ExperimentDraft } from '../../../shared/model/experimentDraft';
 
 export interface DraftFormValues {
   name: string;
@@ -49,6 +49,41 @@ export function defaultFormValues(): DraftFormValues {
     gmRepeats: '10',
     archsPerLeaf: '20',
   };
+}
+
+/** The fields whose starting value is the method's preset recipe (`drafts.defaults`). */
+export const METHOD_DEFAULT_FIELDS = ['channels', 'cellsPerStage', 'epochs', 'batchSize', 'learningRate', 'maxTrainImages', 'metric', 'dropPerStep', 'targetSize', 'gmRepeats', 'archsPerLeaf'] as const;
+export type MethodDefaultField = (typeof METHOD_DEFAULT_FIELDS)[number];
+export type FormDefaults = Pick<DraftFormValues, MethodDefaultField>;
+
+/** A method's defaults as the form shows them (text; no image limit is an empty field). */
+export function defaultsAsForm(defaults: DraftDefaults): FormDefaults {
+  const text = (field: MethodDefaultField): string => {
+    const value = defaults[field];
+    return value === null ? '' : String(value);
+  };
+  return Object.fromEntries(METHOD_DEFAULT_FIELDS.map((field) => [field, text(field)])) as FormDefaults;
+}
+
+/** The method-dependent fields of {@link defaultFormValues}: what the form shows before the host's defaults arrive. */
+export function builtInDefaults(): FormDefaults {
+  const values = defaultFormValues();
+  return Object.fromEntries(METHOD_DEFAULT_FIELDS.map((field) => [field, values[field]])) as FormDefaults;
+}
+
+/**
+ * Moves the form to another method's defaults without undoing the user's edits: a field that
+ * still shows `previous`'s default takes `next`'s; a field the user changed keeps its text (a
+ * field edited back to the old default counts as not edited). Returns the fields it changed.
+ */
+export function applyMethodDefaults(values: DraftFormValues, previous: FormDefaults, next: FormDefaults): MethodDefaultField[] {
+  const changed: MethodDefaultField[] = [];
+  for (const field of METHOD_DEFAULT_FIELDS) {
+    if (values[field].trim() !== previous[field] || values[field] === next[field]) continue;
+    values[field] = next[field];
+    changed.push(field);
+  }
+  return changed;
 }
 
 export type DraftParse = { draft: ExperimentDraft; errors: Partial<Record<DraftField, string>> };

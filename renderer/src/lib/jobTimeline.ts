@@ -44,6 +44,10 @@ export interface JobTimeline {
   commands: CommandEvent[];
   /** GM-NAS / few-shot splits, in order (small: one per split). */
   splits: SplitEvent[];
+  /** True while the job is paused at a step boundary (`paused` until `resumed` or the end). */
+  paused: boolean;
+  /** Seconds paused so far (completed pauses; the viewer adds the current one). */
+  pausedSec: number;
   /** Highest `seq` applied; -1 before the first event. */
   lastSeq: number;
   /** Bumped whenever an applied batch changed anything. */
@@ -53,7 +57,7 @@ export interface JobTimeline {
 export const MAX_LOGS = 200;
 
 export function createTimeline(): JobTimeline {
-  return { status: null, backend: null, progress: null, metrics: {}, nodeMetrics: {}, errors: [], logs: [], result: null, shrinks: [], commands: [], splits: [], lastSeq: -1, revision: 0 };
+  return { status: null, backend: null, progress: null, metrics: {}, nodeMetrics: {}, errors: [], logs: [], result: null, shrinks: [], commands: [], splits: [], paused: false, pausedSec: 0, lastSeq: -1, revision: 0 };
 }
 
 /**
@@ -77,6 +81,7 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
   switch (event.type) {
     case 'status':
       timeline.status = event.status;
+      if (event.status !== 'running' && event.status !== 'queued') timeline.paused = false;
       if (event.backend !== undefined) timeline.backend = event.backend;
       return;
     case 'progress':
@@ -110,6 +115,13 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
       return;
     case 'split':
       timeline.splits.push(event);
+      return;
+    case 'paused':
+      timeline.paused = true;
+      return;
+    case 'resumed':
+      timeline.paused = false;
+      timeline.pausedSec += event.pausedSec;
       return;
   }
 }

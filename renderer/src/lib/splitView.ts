@@ -130,6 +130,16 @@ export function runWideNode(timeline: Pick<JobTimeline, 'metrics' | 'nodeMetrics
   return nodes.length ? Math.min(...nodes) : null;
 }
 
+/**
+ * Whether a split run (GM-NAS, few-shot) has run-wide curves to chart besides its tree: only when
+ * none of its metrics names a sub-supernet. Otherwise its metrics without a node are the final
+ * pick's stand-alone trainings (successive halving, one network after another), which one line
+ * would zigzag through; results.json keeps their rounds.
+ */
+export function splitRunHasRunWideCurves(timeline: Pick<JobTimeline, 'metrics' | 'nodeMetrics'>): boolean {
+  return Object.keys(timeline.metrics).length > 0 && Object.keys(timeline.nodeMetrics).length === 0;
+}
+
 /** Whether a run has a sub-supernet tree to show. */
 export function isSplitRun(splits: readonly SplitEvent[], results: Record<string, unknown> | null | undefined): boolean {
   return currentTree(splits, results) !== null;

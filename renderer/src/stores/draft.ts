@@ -6,7 +6,7 @@
 import { ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { JobSummary } from '../../../shared/model/job';
-import type { DraftValidation, ExperimentDraft } from '../../../shared/model/experimentDraft';
+import type { DraftDefaultsByMethod, DraftValidation, ExperimentDraft } from '../../../shared/model/experimentDraft';
 import { getApi, toDisplayError, type DisplayError } from '../api';
 import { useJobsStore } from './jobs';
 
@@ -16,7 +16,22 @@ export const useDraftStore = defineStore('draft', () => {
   const validatedFor = ref<string | null>(null);
   const validating = ref(false);
   const error = ref<DisplayError | null>(null);
+  /** Each method's preset recipe in the form's fields (`drafts.defaults`); null until loaded or when the host has none. */
+  const defaults = ref<DraftDefaultsByMethod | null>(null);
   let asked = 0;
+
+  /**
+   * Loads the per-method defaults once. Never throws: without them (an older host) the form
+   * keeps its built-in values and the user's, which the host validates as usual.
+   */
+  async function loadDefaults(): Promise<void> {
+    if (defaults.value) return;
+    try {
+      defaults.value = await getApi().invoke('drafts.defaults', {});
+    } catch {
+      defaults.value = null;
+    }
+  }
 
   /** Asks the host about `draft`. Never throws; see `error`. */
   async function validate(draft: ExperimentDraft): Promise<void> {
@@ -50,5 +65,5 @@ export const useDraftStore = defineStore('draft', () => {
     validating.value = false;
   }
 
-  return { validation, validatedFor, validating, error, validate, start, clear };
+  return { validation, validatedFor, validating, error, defaults, loadDefaults, validate, start, clear };
 });

@@ -63,6 +63,16 @@ export const useJobsStore = defineStore('jobs', () => {
     return summary;
   }
 
+  /**
+   * Pauses a running job at its next training step (`paused: true`) or lets it continue; the
+   * job's `paused` / `resumed` events then change its timeline. Throws an ApiError when it cannot.
+   */
+  async function setPaused(jobId: string, paused: boolean): Promise<JobSummary> {
+    const summary = await getApi().invoke('jobs.pause', { jobId, paused });
+    upsert(summary);
+    return summary;
+  }
+
   /** The timeline of `jobId`, created empty if needed. */
   function timelineOf(jobId: string): JobTimeline {
     const existing = timelines[jobId];
@@ -99,6 +109,7 @@ export const useJobsStore = defineStore('jobs', () => {
       (batch) => {
         applyJobEvents(timeline, batch, maxPointsPerSeries.value);
         if (timeline.status) patch(jobId, { status: timeline.status });
+        patchPaused(jobId, timeline.paused);
       },
       (error?: NasErrorData) => {
         streams[jobId] = { live: false, error: error ? toDisplayError(error) : null };
@@ -119,6 +130,11 @@ export const useJobsStore = defineStore('jobs', () => {
     if (job && (change.status === undefined || job.status !== change.status)) Object.assign(job, change);
   }
 
+  function patchPaused(jobId: string, paused: boolean): void {
+    const job = jobs.value.find((candidate) => candidate.jobId === jobId);
+    if (job && job.paused !== paused) job.paused = paused;
+  }
+
   return {
     /** Adds a job started elsewhere (e.g. from the experiment builder) to the list. */
     remember: upsert,
@@ -132,6 +148,7 @@ export const useJobsStore = defineStore('jobs', () => {
     load,
     start,
     cancel,
+    setPaused,
     timelineOf,
     follow,
   };

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { configFromDraft, validateDraft } from '../../../electron/engine/config/draftConfig';
+import { configFromDraft, draftDefaults, draftDefaultsByMethod, validateDraft } from '../../../electron/engine/config/draftConfig';
+import { getPreset } from '../../../electron/engine/presets/presets';
+import { DRAFT_METHODS } from '../../../shared/model/experimentDraft';
 import { bundledSampleDir } from '../../../electron/engine/data';
 import type { ExperimentDraft } from '../../../shared/model/experimentDraft';
 
@@ -131,5 +133,27 @@ describe('experiment drafts from the New experiment form', () => {
   it('refuses to start an invalid draft with INVALID_CONFIG naming the fields', async () => {
     await expect(configFromDraft(draft({ epochs: 0 }))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('epochs: must be at least 1') });
     await expect(configFromDraft(draft({ method: 'supernet' }))).resolves.toMatchObject({ method: 'supernet', training: { epochs: 2 } });
+  });
+});
+
+describe('the form\'s starting values per method (drafts.defaults)', () => {
+  it('are each method\'s preset recipe', () => {
+    expect(draftDefaults('oneshot')).toMatchObject({ epochs: 7, archsPerLeaf: 100, gmRepeats: 10, batchSize: 64, learningRate: 0.025, channels: 8, cellsPerStage: 1 });
+    expect(draftDefaults('gm')).toMatchObject({ epochs: 3, archsPerLeaf: 25, gmRepeats: 10 });
+    expect(draftDefaults('fewshot')).toMatchObject({ epochs: 3, archsPerLeaf: 20 });
+    expect(draftDefaults('supernet')).toMatchObject({ epochs: 5 });
+    expect(draftDefaults('abs')).toMatchObject({ epochs: 3, metric: 'angle-cells', dropPerStep: 20, targetSize: 1000, maxTrainImages: null });
+    expect(Object.keys(draftDefaultsByMethod()).sort()).toEqual([...DRAFT_METHODS].sort());
+  });
+
+  it('give back the preset\'s own config when a draft takes them unchanged', async () => {
+    for (const method of DRAFT_METHODS) {
+      const preset = getPreset({ abs: 'nb201-fashion-abs', supernet: 'nb201-fashion', gm: 'nb201-fashion-gm', fewshot: 'nb201-fashion-fewshot', oneshot: 'nb201-fashion-oneshot' }[method]);
+      const config = await configFromDraft({ ...draft({ method, seed: preset.seed }), ...draftDefaults(method) });
+      expect(config.training, method).toEqual(preset.training);
+      expect(config.network, method).toEqual(preset.network);
+      if (preset.abs) expect(config.abs, method).toEqual(preset.abs);
+      if (preset.gm) expect(config.gm, method).toEqual(preset.gm);
+    }
   });
 });

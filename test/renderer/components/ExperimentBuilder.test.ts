@@ -144,4 +144,33 @@ describe('the experiment builder', () => {
     expect(wrapper.find('[data-testid="builder-gmRepeats"]').exists()).toBe(false);
     expect(fieldError(wrapper, 'builder-archs').text()).toBe('Enter a number.');
   });
+
+  it("opens each method with its preset's values, and keeps the fields the user edited when the method changes", async () => {
+    const recipe = { channels: 8, cellsPerStage: 1, batchSize: 64, learningRate: 0.025, maxTrainImages: null, metric: 'angle-cells', dropPerStep: 20, targetSize: 1000, gmRepeats: 10 };
+    api.on('drafts.defaults', () => ({
+      abs: { ...recipe, epochs: 3, archsPerLeaf: 20, targetSize: 500 },
+      supernet: { ...recipe, epochs: 5, archsPerLeaf: 20 },
+      gm: { ...recipe, epochs: 3, archsPerLeaf: 25, gmRepeats: 6 },
+      fewshot: { ...recipe, epochs: 3, archsPerLeaf: 20 },
+      oneshot: { ...recipe, epochs: 7, archsPerLeaf: 100, batchSize: 128 },
+    }));
+    const wrapper = await render();
+    const field = (id: string) => (wrapper.get(`[data-testid="builder-${id}"]`).element as HTMLInputElement).value;
+    // The host's ABS recipe replaces the built-in one before the user typed anything.
+    expect(field('targetSize')).toBe('500');
+    await wrapper.get('[data-testid="builder-method-oneshot"]').setValue(true);
+    await settle();
+    expect([field('epochs'), field('archsPerLeaf'), field('batchSize')]).toEqual(['7', '100', '128']);
+    // The user's own choices survive a change of method; the others follow the method.
+    await wrapper.get('[data-testid="builder-batchSize"]').setValue('32');
+    await wrapper.get('[data-testid="builder-seed"]').setValue('9');
+    await wrapper.get('[data-testid="builder-method-gm"]').setValue(true);
+    await settle();
+    expect([field('epochs'), field('archsPerLeaf'), field('gmRepeats'), field('batchSize'), field('seed')]).toEqual(['3', '25', '6', '32', '9']);
+    await wrapper.get('[data-testid="builder-epochs"]').setValue('4');
+    await wrapper.get('[data-testid="builder-method-abs"]').setValue(true);
+    await settle();
+    expect([field('epochs'), field('targetSize'), field('batchSize')]).toEqual(['4', '500', '32']);
+    expect((validations().at(-1)!.request as { draft: ExperimentDraft }).draft).toMatchObject({ method: 'abs', epochs: 4, targetSize: 500, batchSize: 32, seed: 9 });
+  });
 });

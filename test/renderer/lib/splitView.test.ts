@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSplitTreeView, certaintyVerdict, currentTree, groupedMatrix, nodeCandidates, runWideNode } from '../../../renderer/src/lib/splitView';
+import { buildSplitTreeView, certaintyVerdict, currentTree, groupedMatrix, nodeCandidates, runWideNode, splitRunHasRunWideCurves } from '../../../renderer/src/lib/splitView';
 import { applyJobEvents, createTimeline } from '../../../renderer/src/lib/jobTimeline';
 import { FINAL_TREE, nodeMetricEvents, RESULTS, ROOT_DISTANCE, splitEvents, TREE_AFTER_FIRST } from '../fixtures/split';
 
@@ -107,5 +107,17 @@ describe('runWideNode', () => {
     expect(runWideNode(gm)).toBe(1);
     applyJobEvents(gm, [{ seq: 100, time: 0, type: 'metric', split: 'val', epoch: 1, step: 1, loss: 1, accuracy: 0.5 }]);
     expect(runWideNode(gm)).toBeNull();
+  });
+});
+
+describe('splitRunHasRunWideCurves', () => {
+  it('charts a split run\'s node-less metrics only while no metric names a sub-supernet', () => {
+    const run = createTimeline();
+    expect(splitRunHasRunWideCurves(run)).toBe(false);
+    applyJobEvents(run, [{ seq: 0, time: 0, type: 'metric', split: 'train', epoch: 1, step: 1, loss: 2, accuracy: 0.1 }]);
+    expect(splitRunHasRunWideCurves(run)).toBe(true);
+    // The sub-supernets' own metrics: the node-less ones are the final pick's stand-alone trainings.
+    applyJobEvents(run, nodeMetricEvents(1));
+    expect(splitRunHasRunWideCurves(run)).toBe(false);
   });
 });

@@ -100,6 +100,39 @@ describe('useJobsStore', () => {
     release();
   });
 
+  it('pauses and continues through jobs.pause, and follows the paused / resumed events', async () => {
+    api.on('jobs.pause', ({ jobId }) => jobSummary(jobId, 'running'));
+    const store = useJobsStore();
+    await store.start('cnn-fashion');
+    store.follow('j1');
+    const subscription = api.subscriptions[0]!;
+    subscription.emit([{ seq: 0, time: t, type: 'status', status: 'running', backend: 'wasm' }]);
+    await store.setPaused('j1', true);
+    expect(api.calls.at(-1)).toEqual({ channel: 'jobs.pause', request: { jobId: 'j1', paused: true } });
+    const timeline = store.timelines.j1!;
+    // Asked, not yet held: the job says so with its own event.
+    expect(timeline.paused).toBe(false);
+    subscription.emit([{ seq: 1, time: t, type: 'paused' }]);
+    expect(timeline.paused).toBe(true);
+    expect(store.jobs.find((job) => job.jobId === 'j1')?.paused).toBe(true);
+    await store.setPaused('j1', false);
+    expect(api.calls.at(-1)).toEqual({ channel: 'jobs.pause', request: { jobId: 'j1', paused: false } });
+    subscription.emit([{ seq: 2, time: t, type: 'resumed', pausedSec: 42.5 }, { seq: 3, time: t, type: 'paused' }, { seq: 4, time: t, type: 'resumed', pausedSec: 7.5 }]);
+    expect(timeline.paused).toBe(false);
+    expect(timeline.pausedSec).toBe(50);
+    expect(store.jobs.find((job) => job.jobId === 'j1')?.paused).toBe(false);
+    // A job that ends while paused is not shown paused any more.
+    subscription.emit([{ seq: 5, time: t, type: 'paused' }, { seq: 6, time: t, type: 'status', status: 'cancelled' }]);
+    expect(timeline.paused).toBe(false);
+  });
+
+  it('rethrows a refused pause with its code', async () => {
+    api.on('jobs.pause', () => {
+      throw new ApiError('INVALID_CONFIG', 'Job j1 has ended (finished); there is nothing to pause.', { fix: 'Resume an interrupted experiment from its folder (jobs.resume) instead.' });
+    });
+    await expect(useJobsStore().setPaused('j1', true)).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: 'Job j1 has ended (finished); there is nothing to pause.' });
+  });
+
   it('downsamples long series to at most maxPointsPerSeries, with exact bucket means', () => {
     const store = useJobsStore();
     store.maxPointsPerSeries = 2000;

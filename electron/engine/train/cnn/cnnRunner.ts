@@ -8,7 +8,7 @@ import { batchCount, batches, loadDataset, normalizationFor } from '../../data';
 import type { ImageDataset } from '../../data';
 import { datasetSpec } from '../../config/datasetSpec';
 import { createSchedule } from '../schedules';
-import { yieldToEventLoop } from '../../jobs/jobContext';
+import { jobNow, stepBoundary } from '../../jobs/jobContext';
 import type { JobContext, JobSummaryData } from '../../jobs/jobContext';
 import { SeededRng } from '../../random/seededRng';
 import { evaluateClassifier } from './evaluateClassifier';
@@ -36,7 +36,7 @@ export async function runCnnJob(ctx: JobContext): Promise<JobSummaryData> {
   const optimizer = tf.train.momentum(schedule.lrAt(0), recipe.momentum, recipe.nesterov);
   const steps = batchCount(train.size, recipe.batchSize);
   const trainIndices = Array.from({ length: train.size }, (_, i) => i);
-  const started = Date.now();
+  const started = jobNow(ctx);
   let imagesSeen = 0;
 
   try {
@@ -69,7 +69,7 @@ export async function runCnnJob(ctx: JobContext): Promise<JobSummaryData> {
         lossSum += lossValue * size;
         correct += correctValue;
         count += size;
-        const elapsed = (Date.now() - started) / 1000;
+        const elapsed = (jobNow(ctx) - started) / 1000;
         const imagesPerSec = imagesSeen / Math.max(elapsed, 1e-3);
         const remaining = (epochs - epoch) * train.size + (steps - step) * recipe.batchSize;
         ctx.emit({ type: 'progress', phase: 'train', epoch, epochs, step, steps, imagesPerSec, etaSec: remaining / Math.max(imagesPerSec, 1e-3) });
@@ -79,13 +79,13 @@ export async function runCnnJob(ctx: JobContext): Promise<JobSummaryData> {
           correct = 0;
           count = 0;
         }
-        await yieldToEventLoop();
+        await stepBoundary(ctx);
         if (ctx.cancelled()) break;
       }
     }
     const result = evaluateClassifier((x) => model.apply(x) as tf.Tensor2D, test, normalize, 256);
     ctx.emit({ type: 'metric', split: 'test', epoch: epochs, step: epochs * steps, loss: result.loss, accuracy: result.accuracy });
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (jobNow(ctx) - started) / 1000;
     return {
       testAccuracy: result.accuracy,
       testLoss: result.loss,

@@ -8,6 +8,9 @@ export const SPLIT_STYLES: { split: MetricSplit; label: string; color: Record<Th
   { split: 'test', label: 'test', color: { light: '#d97706', dark: '#fbbf24' } },
 ];
 
+/** One colour per run where several runs share a chart (compare views). */
+export const RUN_PALETTE = ['#2563eb', '#d97706', '#16a34a', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'] as const;
+
 export function tooltipStyle(mode: ThemeMode): { backgroundColor: string; borderColor: string; textStyle: { color: string } } {
   return mode === 'dark'
     ? { backgroundColor: '#262b34', borderColor: '#3a414d', textStyle: { color: '#e5e8ec' } }
