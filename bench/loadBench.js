@@ -5,7 +5,9 @@
 //   - `nas-shrink list DIR`, the whole command (Node start included);
 //   - the host's experiments.list, as the app and `serve` answer it (HostApi, response validated,
 //     JSON-encoded as the transports send it);
-//   - the host's experiments.open of the 100,000-event experiment, the same way;
+//   - the host's experiments.open of the 100,000-event experiment, the same way (the display
+//     stream: shared/model/displayEvents.ts), and experiments.events of its metric events (what
+//     the curves CSV fetches: every point);
 //   - the browser view: `nas-shrink serve` in headless Chromium (Debian's, via playwright-core,
 //     launched as test/helpers/browser.ts does), from navigation to the Experiments list showing
 //     its rows, and from navigating to the big experiment to its loss chart holding points;
@@ -165,7 +167,11 @@ async function main() {
     rows.push({ what: 'host experiments.list', ms: listed.ms, detail: `${JSON.parse(listed.last).length} experiments, ${(listed.last.length / 1e3).toFixed(0)} kB` });
     const opened = await best(opts.repeat, async () => JSON.stringify(await api.invoke('experiments.open', { id: 'big-events' })));
     const detail = JSON.parse(opened.last);
-    rows.push({ what: 'host experiments.open (big-events)', ms: opened.ms, detail: `${detail.events.length} events, ${(opened.last.length / 1e6).toFixed(1)} MB` });
+    const counts = detail.eventCounts;
+    const thinned = counts ? ` of ${counts.recorded} recorded (${counts.progressDropped} progress left out, ${counts.metricMerged} metric merged into bucket means)` : '';
+    rows.push({ what: 'host experiments.open (big-events)', ms: opened.ms, detail: `${detail.events.length} events sent${thinned}, ${(opened.last.length / 1e6).toFixed(2)} MB` });
+    const exported = await best(opts.repeat, async () => JSON.stringify(await api.invoke('experiments.events', { id: 'big-events', types: ['metric'] })));
+    rows.push({ what: 'host experiments.events, metric (the curves CSV)', ms: exported.ms, detail: `${JSON.parse(exported.last).events.length} metric events, ${(exported.last.length / 1e6).toFixed(2)} MB` });
 
     console.log(`load benchmark: ${workspace} (best of ${opts.repeat})`);
     console.log('| what | ms | target | ok | detail |');

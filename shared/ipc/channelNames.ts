@@ -2,7 +2,7 @@
  * The channel names alone, without their schemas: the sandboxed preload bundles this file and
  * refuses any other channel, without shipping zod. A test checks it matches contract.ts.
  */
-export const INVOKE_CHANNEL_NAMES = ['env.get', 'presets.list', 'jobs.start', 'jobs.cancel', 'jobs.command', 'jobs.resume', 'jobs.list', 'experiments.list', 'experiments.open',
+export const INVOKE_CHANNEL_NAMES = ['env.get', 'presets.list', 'jobs.start', 'jobs.cancel', 'jobs.command', 'jobs.resume', 'jobs.list', 'experiments.list', 'experiments.open', 'experiments.events',
   'drafts.validate', 'drafts.start'] as const;
 export const SUBSCRIBE_CHANNEL_NAMES = ['jobs.events'] as const;
 

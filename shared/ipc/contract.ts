@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { environmentSchema } from '../model/environment';
-import { experimentDetailSchema, experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
+import { JOB_EVENT_TYPES, experimentDetailSchema, experimentEventsSchema, experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
 import { draftValidationSchema, experimentDraftSchema } from '../model/experimentDraft';
 
 const jobIdSchema = z.object({ jobId: z.string().min(1).max(100) });
@@ -45,6 +45,15 @@ export const invokeChannels = {
   'jobs.list': { request: z.object({}).strict(), response: z.array(jobSummarySchema) },
   /** One experiment directory read from disk (running or finished, from this or another machine). */
   'experiments.open': { request: z.object({ id: z.string().min(1).max(200) }).strict(), response: experimentDetailSchema },
+  /**
+   * Every event of one experiment directory as the run recorded it once (a resume's superseded
+   * events left out, nothing thinned), optionally only some types: for exports that need every
+   * value, e.g. the curves CSV (experiments.open sends a display stream).
+   */
+  'experiments.events': {
+    request: z.object({ id: z.string().min(1).max(200), types: z.array(z.enum(JOB_EVENT_TYPES)).min(1).optional() }).strict(),
+    response: experimentEventsSchema,
+  },
   /** Experiment directories in the workspace. */
   'experiments.list': { request: z.object({}).strict(), response: z.array(experimentSummarySchema) },
   /** Checks an experiment built in the form (dataset path included): one message per field, the space size, a summary. */

@@ -36,9 +36,15 @@ export class DownsampledSeries {
     return this.bucket;
   }
 
-  push(x: number, y: number): void {
+  /**
+   * Adds a point. `weight` > 1: the point is already the mean of that many raw points (a display
+   * stream from experiments.open, shared/model/displayEvents.ts); it counts as one point here
+   * and as `weight` in {@link total}. Such streams hold fewer than maxPoints points per series,
+   * so they are drawn as sent.
+   */
+  push(x: number, y: number, weight = 1): void {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-    this.rawCount += 1;
+    this.rawCount += weight;
     this.pendingX += x;
     this.pendingY += y;
     this.pendingCount += 1;

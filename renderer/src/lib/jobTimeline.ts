@@ -88,8 +88,8 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
         loss: new DownsampledSeries(maxPoints),
         accuracy: new DownsampledSeries(maxPoints),
       });
-      series.loss.push(event.epoch, event.loss);
-      series.accuracy.push(event.epoch, event.accuracy);
+      series.loss.push(event.epoch, event.loss, event.points);
+      series.accuracy.push(event.epoch, event.accuracy, event.points);
       return;
     }
     case 'error':
@@ -110,6 +110,11 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
       return;
     case 'split':
       timeline.splits.push(event);
+      return;
+    case 'resumed':
+      // Nothing to undo here: experiments.open leaves the events a resume superseded out
+      // (shared/model/supersededEvents.ts), and a resumed job's live stream holds only its own
+      // events. The job's log line says where it resumed.
       return;
   }
 }
