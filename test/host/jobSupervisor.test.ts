@@ -47,6 +47,12 @@ describe('JobSupervisor with real job processes', () => {
     expect(onDisk.skipped).toEqual([]);
     expect(onDisk.events.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
     expect(readExperimentRecord(job.dir).status).toBe('cancelled');
+    // A viewer joining later gets the events so far thinned for display: the last progress
+    // event only, everything else as it was (this short run's series need no bucket means).
+    const late: JobEvent[] = [];
+    supervisor.subscribe(job.jobId, (batch) => late.push(...batch), () => undefined);
+    expect(late.filter((e) => e.type === 'progress')).toEqual([progress.at(-1)]);
+    expect(late.filter((e) => e.type !== 'progress')).toEqual(events.filter((e) => e.type !== 'progress'));
   });
 
   it('kills a job that ignores cancel after the grace period', async () => {
