@@ -17,8 +17,10 @@ Continues an interrupted experiment (killed with kill -9, crashed, failed or can
 its newest valid checkpoint: weights, optimizer state, RNG and sampler states, data order, LR
 schedule position and the method's own state (ABS: space state, shrink history, your locks and
 force-drops) are restored, so the run continues as if it had never stopped; the work since that
-checkpoint (at most one epoch) is done again. events.jsonl continues with a 'resumed' line;
-experiment.json goes back to running, then to how the run ends. Damaged checkpoints are skipped
+checkpoint (at most one epoch) is done again. events.jsonl continues with a 'resumed' event
+naming the checkpoint: the interrupted run's events after it stay in the file, and every viewer
+(the app, show, the CSV exports) leaves them out, so each step appears once; experiment.json
+goes back to running, then to how the run ends. Damaged checkpoints are skipped
 with a warning. Methods: supernet, abs.
 
 The directory is locked while a job writes it (DIR/job.lock: pid, host, start time). A lock
