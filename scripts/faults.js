@@ -231,11 +231,12 @@ async function trainingCases(tiny, tinyFile) {
   {
     const r = cli(['resume', fullDir]);
     const warning = r.stderr.split('\n').find((l) => l.includes("Skipped checkpoint 'last'")) || '';
-    record('half-written checkpoint', "resume skips it with a warning, continues from epoch-1, finishes", `${short(warning)} (exit ${r.code})`, [
+    record('half-written checkpoint', "resume skips it with a warning, continues from epoch-1, finishes; viewers see each redone step once", `${short(warning)} (exit ${r.code})`, [
       ['exit 0', r.code === 0],
       ['warning names the file', /Skipped checkpoint 'last': .*tensors\.bin has \d+ bytes/.test(warning)],
       ['resumed from epoch-1', readEvents(fullDir).some((e) => e.type === 'log' && e.message.startsWith("resumed from checkpoint 'epoch-1'"))],
       ['finished, epoch-2 written', status(fullDir) === 'finished' && checkpointOk(fullDir, 'epoch-2')],
+      ...redoneOnce(fullDir, /^epoch-1$/, true),
     ]);
   }
 
@@ -275,11 +276,12 @@ async function trainingCases(tiny, tinyFile) {
   {
     const r = cli(['resume', killDir]);
     const warning = r.stderr.split('\n').find((l) => l.includes('stale lock')) || '';
-    record('stale lock + resume after kill -9', 'warning naming the dead pid; resumes from the last checkpoint; finishes', `${short(warning)} (exit ${r.code})`, [
+    record('stale lock + resume after kill -9', 'warning naming the dead pid; resumes from the last checkpoint; finishes; each step once for viewers', `${short(warning)} (exit ${r.code})`, [
       ['exit 0', r.code === 0],
       ['warning names the dead pid', warning.includes(`pid ${dead} on ${os.hostname()}`)],
       ['finished after 4 epochs', status(killDir) === 'finished' && checkpointOk(killDir, 'epoch-4')],
       ['lock released', !fs.existsSync(path.join(killDir, 'job.lock'))],
+      ...redoneOnce(killDir, /^(last|epoch-\d+)$/, false),
     ]);
   }
 
@@ -348,6 +350,29 @@ async function gmKillCase() {
     ['resume exit 0, finished', r.code === 0 && status(gmDir) === 'finished'],
     ['results.json equal', same],
   ]);
+}
+
+/**
+ * Checks on a resumed run's events (ADR 0008): the `resumed` marker names a checkpoint matching
+ * `checkpoint` (the kill may land between writing epoch-K and last), the
+ * events viewers read (the store's readRunEvents, from dist/) hold each training step once, and
+ * the file keeps the superseded lines; `repeated`: the interrupted run had recorded steps after
+ * that checkpoint, so the file holds some steps twice.
+ */
+function redoneOnce(dir, checkpoint, repeated) {
+  const { readRunEvents } = require(path.join(root, 'dist', 'electron', 'engine', 'store', 'experimentStore.js'));
+  const raw = readEvents(dir);
+  const marker = raw.find((e) => e.type === 'resumed');
+  const steps = (events) => events.filter((e) => e.type === 'metric' && e.split === 'train').map((e) => e.step);
+  const viewed = readRunEvents(dir);
+  const once = steps(viewed.events).every((step, i, all) => i === 0 || step > all[i - 1]);
+  const range = marker ? raw.filter((e) => e.seq >= marker.redoFrom && e.seq < marker.seq).length : -1;
+  return [
+    [`a 'resumed' marker naming ${checkpoint.source}`, marker !== undefined && checkpoint.test(marker.checkpoint ?? '') && typeof marker.redoFrom === 'number'],
+    ['viewers see each step once', once],
+    ['the superseded lines stay in events.jsonl', viewed.superseded === range && raw.length === viewed.events.length + viewed.superseded],
+    ...(repeated ? [['the file holds the redone steps twice', new Set(steps(raw)).size < steps(raw).length]] : []),
+  ];
 }
 
 function readEvents(dir) {

@@ -16,7 +16,7 @@ function describe(event: JobEvent): string | null {
       return event.split === 'train' ? null : `${event.split}: loss ${event.loss.toFixed(4)}, accuracy ${(event.accuracy * 100).toFixed(2)}% (epoch ${event.epoch})`;
     case 'paused':
       return 'paused at a training step (nothing is lost; the time paused is not counted)';
-    case 'resumed':
+    case 'continued':
       return event.pausedSec > 0 ? `continuing after a pause of ${event.pausedSec.toFixed(0)} s` : null;
     default:
       return null;

@@ -7,7 +7,7 @@ import { invokeChannels, isInvokeChannel, isSubscribeChannel, subscribeChannels 
 import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../shared/ipc/contract';
 import type { Environment } from '../../shared/model/environment';
 import { listExperiments } from '../engine/store/experimentStore';
-import { experimentDirOf, readExperimentDetail } from '../engine/store/experimentDetail';
+import { experimentDirOf, readExperimentDetail, readExperimentEvents } from '../engine/store/experimentDetail';
 import { listPresets, presetSummary } from '../engine/presets/presets';
 import { configFromDraft, draftDefaultsByMethod, validateDraft } from '../engine/config/draftConfig';
 import type { EventSink, HostApi } from './hostApi';
@@ -32,11 +32,12 @@ function invalidPayload(channel: string, issues: { path: PropertyKey[]; message:
 
 /**
  * Response arrays whose every element the engine validated against the contract's schema as it
- * read them (experiments.open: each event line of events.jsonl, see store/eventLine.ts). The
+ * read them (each event line of events.jsonl, see store/eventLine.ts; the display stream's
+ * bucket means are built from such events, shared/model/displayEvents.ts). The
  * rest of the response is checked as usual; checking 100,000 events a second time would double
  * the time to open a long run.
  */
-const PREVALIDATED: Partial<Record<InvokeChannel, string>> = { 'experiments.open': 'events' };
+const PREVALIDATED: Partial<Record<InvokeChannel, string>> = { 'experiments.open': 'events', 'experiments.events': 'events' };
 
 export function createHostApi(services: HostServices): HostApi {
   const handlers: Handlers = {
@@ -52,6 +53,7 @@ export function createHostApi(services: HostServices): HostApi {
     'experiments.open': (req) => readExperimentDetail(services.supervisor.workspace, req.id),
     'truth.read': (req) => readTruthForUi(services.supervisor.workspace, req.source),
     'drafts.defaults': () => draftDefaultsByMethod(),
+    'experiments.events': (req) => readExperimentEvents(services.supervisor.workspace, req.id, req.types),
     'drafts.validate': async (req) => (await validateDraft(req.draft)).validation,
     'drafts.start': async (req) => {
       const config = await configFromDraft(req.draft);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { NasError } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
 import type { JobEvent, JobStatus, JobSummary, OperatorCommand } from '../../shared/model/job';
+import { displayEvents } from '../../shared/model/displayEvents';
 import { ExperimentStore, isTerminal, readExperimentRecord } from '../engine/store/experimentStore';
 import { acquireLock, liveLockOwner, releaseLock, removeStaleLock } from '../engine/store/directoryLock';
 import { parseExperimentConfig } from '../engine/config/experimentConfig';
@@ -197,10 +198,15 @@ export class JobSupervisor {
     return this.require(jobId).ended;
   }
 
-  /** Sends every event so far, then new batches; `onEnd` runs when the job ends. */
+  /**
+   * Sends the events so far, thinned for display as experiments.open sends them (the last
+   * progress event, long metric series as bucket means: shared/model/displayEvents.ts), so a
+   * viewer joining a long run does not receive 100,000 events; then every new batch as it
+   * comes. `onEnd` runs when the job ends.
+   */
   subscribe(jobId: string, onEvents: (events: JobEvent[]) => void, onEnd: (error?: NasErrorData) => void): () => void {
     const job = this.require(jobId);
-    if (job.events.length > 0) onEvents([...job.events]);
+    if (job.events.length > 0) onEvents(displayEvents(job.events).events);
     if (isTerminal(job.summary.status)) {
       onEnd();
       return () => undefined;
@@ -231,7 +237,7 @@ export class JobSupervisor {
       job.events.push(...message.events);
       const status = [...message.events].reverse().find((e) => e.type === 'status');
       if (status && status.type === 'status' && !isTerminal(status.status)) job.summary.status = status.status;
-      const pause = [...message.events].reverse().find((e) => e.type === 'paused' || e.type === 'resumed');
+      const pause = [...message.events].reverse().find((e) => e.type === 'paused' || e.type === 'continued');
       if (pause) job.summary.paused = pause.type === 'paused';
       for (const l of job.listeners) l.onEvents(message.events);
     } else if (message.type === 'done') {

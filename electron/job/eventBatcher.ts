@@ -26,6 +26,11 @@ export class EventBatcher {
     this.seq = startSeq;
   }
 
+  /** The `seq` the next event gets: how many events the run has numbered so far. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
   emit(input: JobEventInput): JobEvent {
     const event = { ...input, seq: this.seq++, time: Date.now() } as JobEvent;
     this.pending.push(event);

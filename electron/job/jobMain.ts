@@ -5,7 +5,7 @@
  */
 import { NasError, toErrorData } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
-import type { JobStatus, OperatorCommand } from '../../shared/model/job';
+import type { JobEventInput, JobStatus, OperatorCommand } from '../../shared/model/job';
 import { initBackend } from '../engine/tf/backend';
 import { ExperimentStore, readEvents } from '../engine/store/experimentStore';
 import { acquireLock, releaseLock } from '../engine/store/directoryLock';
@@ -15,6 +15,7 @@ import { ownFilesOnly, resumeSupportFor } from '../engine/jobs/resumeSupport';
 import { runnerFor } from '../engine/jobs/runners';
 import { PauseGate } from '../engine/jobs/pauseGate';
 import { parseExperimentConfig } from '../engine/config/experimentConfig';
+import type { Method } from '../engine/config/experimentConfig';
 import { EventBatcher } from './eventBatcher';
 import { connectToParent } from './parentChannel';
 import { EVENT_BATCH_MS, toJobMessageSchema } from './protocol';
@@ -25,12 +26,12 @@ let cancelRequested = false;
 let commands: OperatorCommand[] = [];
 let started = false;
 /** Where the current run's pause/resume events go; set once the run has its batcher. */
-let pauseEvents: ((event: { type: 'paused' } | { type: 'resumed'; pausedSec: number }) => void) | null = null;
+let pauseEvents: ((event: { type: 'paused' } | { type: 'continued'; pausedSec: number }) => void) | null = null;
 const pauseGate = new PauseGate({
   onHold: () => pauseEvents?.({ type: 'paused' }),
-  onRelease: (ms) => pauseEvents?.({ type: 'resumed', pausedSec: ms / 1000 }),
+  onRelease: (ms) => pauseEvents?.({ type: 'continued', pausedSec: ms / 1000 }),
   // A resume before the loop reached its hold: say so, or a viewer would wait for a pause forever.
-  onWithdrawn: () => pauseEvents?.({ type: 'resumed', pausedSec: 0 }),
+  onWithdrawn: () => pauseEvents?.({ type: 'continued', pausedSec: 0 }),
 });
 
 async function run(spec: JobSpec): Promise<void> {
@@ -75,6 +76,13 @@ async function runLocked(spec: JobSpec): Promise<void> {
   };
   try {
     const config = parseExperimentConfig(spec.config, 'job spec');
+    // A resume is decided before anything else is recorded: its `resumed` marker must be the
+    // job's first event, since it supersedes the interrupted run's events up to its own number.
+    const resume = spec.resume ? findResumePoint(config.method, spec.dir) : null;
+    if (resume) {
+      batcher.emit(resume.marker);
+      batcher.flush();
+    }
     const backend = await initBackend({ only: spec.backend });
     store.update({ status: 'running', backend: backend.chosen, error: null });
     batcher.emit({ type: 'status', status: 'running', backend: backend.chosen });
@@ -82,28 +90,16 @@ async function runLocked(spec: JobSpec): Promise<void> {
     for (const attempt of backend.attempts.filter((a) => !a.ok)) {
       batcher.emit({ type: 'log', level: 'info', message: `backend ${attempt.name} skipped: ${attempt.reason}` });
     }
-    let resumeFrom: LoadedCheckpoint | null | undefined;
-    if (spec.resume) {
-      const support = resumeSupportFor(config.method);
-      if (!support) throw new NasError('INVALID_CONFIG', `Experiments of method ${config.method} cannot be resumed.`, { fix: 'Start it again with `nas-shrink run`.' });
-      const latest = latestValidCheckpoint(spec.dir, (label) => support.accepts(label));
-      for (const warning of latest.warnings) batcher.emit({ type: 'log', level: 'warn', message: warning });
-      resumeFrom = latest.checkpoint;
-      batcher.emit({
-        type: 'log',
-        level: 'info',
-        message: resumeFrom
-          ? `resumed from checkpoint '${resumeFrom.label}' (epoch ${resumeFrom.meta.epoch}, step ${resumeFrom.meta.step}); events after it from the interrupted run are redone`
-          : support === ownFilesOnly
-            ? 'resumed: this method continues from its own files (no checkpoints)'
-            : 'resumed with no epoch checkpoint yet: starting again from the beginning',
-      });
-    }
+    if (resume) for (const line of resume.logs) batcher.emit(line);
     const summary = await runnerFor(config.method)({
       config,
       dir: spec.dir,
       backend,
       emit: (event) => batcher.emit(event),
+      syncEvents: () => {
+        batcher.flush();
+        return batcher.nextSeq;
+      },
       cancelled: () => cancelRequested,
       untilResumed: () => pauseGate.wait(),
       now: () => pauseGate.now(),
@@ -112,13 +108,43 @@ async function runLocked(spec: JobSpec): Promise<void> {
         commands = [];
         return taken;
       },
-      ...(resumeFrom !== undefined ? { resumeFrom } : {}),
+      ...(resume ? { resumeFrom: resume.checkpoint } : {}),
     });
     if (cancelRequested) finish('cancelled', null, summary);
     else finish('finished', null, summary);
   } catch (error) {
     finish('failed', toErrorData(error), null);
   }
+}
+
+interface ResumePoint {
+  /** The checkpoint to continue from; null when none is usable (or the method keeps its own files). */
+  checkpoint: LoadedCheckpoint | null;
+  /** The job's first event (ADR 0008). */
+  marker: Extract<JobEventInput, { type: 'resumed' }>;
+  /** Warnings about skipped checkpoints, then the line saying where the run continues. */
+  logs: Extract<JobEventInput, { type: 'log' }>[];
+}
+
+/**
+ * Where a resumed job continues: the newest valid checkpoint its method accepts, and which of
+ * the interrupted run's events that supersedes (those it recorded after the checkpoint; all of
+ * them when the run starts again; none for a method that continues from its own files, or a
+ * checkpoint that did not count its events).
+ */
+function findResumePoint(method: Method, dir: string): ResumePoint {
+  const support = resumeSupportFor(method);
+  if (!support) throw new NasError('INVALID_CONFIG', `Experiments of method ${method} cannot be resumed.`, { fix: 'Start it again with `nas-shrink run`.' });
+  const latest = latestValidCheckpoint(dir, (label) => support.accepts(label));
+  const logs: ResumePoint['logs'] = latest.warnings.map((message) => ({ type: 'log', level: 'warn', message }));
+  const checkpoint = latest.checkpoint;
+  if (checkpoint) {
+    logs.push({ type: 'log', level: 'info', message: `resumed from checkpoint '${checkpoint.label}' (epoch ${checkpoint.meta.epoch}, step ${checkpoint.meta.step}); events after it from the interrupted run are redone` });
+    return { checkpoint, logs, marker: { type: 'resumed', checkpoint: checkpoint.label, epoch: checkpoint.meta.epoch, step: checkpoint.meta.step, redoFrom: checkpoint.meta.events ?? null } };
+  }
+  const ownFiles = support === ownFilesOnly;
+  logs.push({ type: 'log', level: 'info', message: ownFiles ? 'resumed: this method continues from its own files (no checkpoints)' : 'resumed with no epoch checkpoint yet: starting again from the beginning' });
+  return { checkpoint: null, logs, marker: { type: 'resumed', checkpoint: null, epoch: 0, step: 0, redoFrom: ownFiles ? null : 0 } };
 }
 
 // If the host goes away (killed, crashed), stop at the next step instead of training on as an

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { environmentSchema } from '../model/environment';
-import { experimentDetailSchema, experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
+import { JOB_EVENT_TYPES, experimentDetailSchema, experimentEventsSchema, experimentSummarySchema, jobEventSchema, jobSummarySchema, operatorCommandSchema, presetSummarySchema } from '../model/job';
 import { truthSourceSchema, truthTableSchema } from '../model/truth';
 import { draftDefaultsByMethodSchema, draftValidationSchema, experimentDraftSchema } from '../model/experimentDraft';
 
@@ -37,7 +37,7 @@ export const invokeChannels = {
   'jobs.cancel': { request: jobIdSchema.strict(), response: jobSummarySchema },
   /**
    * Pauses a running job at its next training step (`paused: true`) or lets it continue in the
-   * same process (`false`); it answers with `paused` / `resumed` events. Speed and time remaining
+   * same process (`false`); it answers with `paused` / `continued` events. Speed and time remaining
    * exclude the paused time.
    */
   'jobs.pause': { request: z.object({ jobId: z.string().min(1).max(100), paused: z.boolean() }).strict(), response: jobSummarySchema },
@@ -52,6 +52,15 @@ export const invokeChannels = {
   'jobs.list': { request: z.object({}).strict(), response: z.array(jobSummarySchema) },
   /** One experiment directory read from disk (running or finished, from this or another machine). */
   'experiments.open': { request: z.object({ id: z.string().min(1).max(200) }).strict(), response: experimentDetailSchema },
+  /**
+   * Every event of one experiment directory as the run recorded it once (a resume's superseded
+   * events left out, nothing thinned), optionally only some types: for exports that need every
+   * value, e.g. the curves CSV (experiments.open sends a display stream).
+   */
+  'experiments.events': {
+    request: z.object({ id: z.string().min(1).max(200), types: z.array(z.enum(JOB_EVENT_TYPES)).min(1).optional() }).strict(),
+    response: experimentEventsSchema,
+  },
   /** Experiment directories in the workspace. */
   'experiments.list': { request: z.object({}).strict(), response: z.array(experimentSummarySchema) },
   /** The New experiment form's starting values per method (each method's preset recipe in the form's fields). */

@@ -55,6 +55,11 @@ export const jobEventSchema = z.discriminatedUnion('type', [
     accuracy: z.number(),
     /** GM-NAS / few-shot: the sub-supernet (tree node id) this metric belongs to; absent for one-network runs. */
     node: z.number().int().nonnegative().optional(),
+    /**
+     * Only in a display stream (experiments.open, shared/model/displayEvents.ts): this point is
+     * the mean of `points` consecutive recorded metric events of its series. Absent: one event.
+     */
+    points: z.number().int().positive().optional(),
   }),
   z.object({ ...base, type: z.literal('error'), error: nasErrorSchema }),
   /** One ABS shrink step: every operator's score, what was dropped and why, the space after it. */
@@ -97,10 +102,28 @@ export const jobEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('result'), summary: z.record(z.string(), z.unknown()) }),
   /** The job stopped at a training step boundary on the user's request; nothing is lost. */
   z.object({ ...base, type: z.literal('paused') }),
-  /** The job continues in the same process after a pause of `pausedSec` (0: resumed before it reached a step boundary). */
-  z.object({ ...base, type: z.literal('resumed'), pausedSec: z.number().nonnegative() }),
+  /** The job continues in the same process after a pause of `pausedSec` (0: continued before it reached a step boundary). */
+  z.object({ ...base, type: z.literal('continued'), pausedSec: z.number().nonnegative() }),
+  /**
+   * The first event of a resumed job (ADR 0008): it continues from `checkpoint` (null: none was
+   * usable, the run starts again), written after `epoch` epochs and `step` optimizer steps.
+   * The events numbered from `redoFrom` up to this one were recorded after that checkpoint by
+   * the interrupted run; the resumed run records that work again, so readers drop them
+   * (shared/model/supersededEvents.ts). null: nothing is superseded (a method that continues
+   * from its own files, or a checkpoint from a version that did not count events).
+   */
+  z.object({
+    ...base,
+    type: z.literal('resumed'),
+    checkpoint: z.string().nullable(),
+    epoch: z.number().int().nonnegative(),
+    step: z.number().int().nonnegative(),
+    redoFrom: z.number().int().nonnegative().nullable(),
+  }),
 ]);
 export type JobEvent = z.infer<typeof jobEventSchema>;
+/** Every event type, for requests that pick some. */
+export const JOB_EVENT_TYPES = ['status', 'log', 'progress', 'metric', 'error', 'shrink', 'split', 'command', 'result', 'resumed', 'paused', 'continued'] as const satisfies readonly JobEvent['type'][];
 /** An event before the job numbers and timestamps it. */
 export type JobEventInput = JobEvent extends infer E ? (E extends JobEvent ? Omit<E, 'seq' | 'time'> : never) : never;
 
@@ -152,8 +175,25 @@ export const experimentDetailSchema = z.object({
   backend: z.string().nullable(),
   error: nasErrorSchema.nullable(),
   summary: z.record(z.string(), z.unknown()).nullable(),
-  /** Every event, in order (unreadable lines skipped). */
+  /**
+   * The events to show, in order: every readable line of events.jsonl except those a resume
+   * superseded, thinned for display (shared/model/displayEvents.ts: only the last progress
+   * event, long metric series as bucket means). `experiments.events` has them all.
+   */
   events: z.array(jobEventSchema),
+  /** How `events` was made from the file; absent from older hosts (which sent every line). */
+  eventCounts: z
+    .object({
+      /** Readable lines of events.jsonl. */
+      recorded: z.number().int().nonnegative(),
+      /** Of those, left out because a resume did their work again (ADR 0008). */
+      superseded: z.number().int().nonnegative(),
+      /** Progress events left out (only the last is sent). */
+      progressDropped: z.number().int().nonnegative(),
+      /** Metric events merged into the bucket means sent instead. */
+      metricMerged: z.number().int().nonnegative(),
+    })
+    .optional(),
   /** Line numbers of events.jsonl that could not be read (a crash mid-write). */
   skippedLines: z.array(z.number()),
   /** space.json (ABS): the choices, the current state and the shrink history; null when absent. */
@@ -169,3 +209,14 @@ export const experimentDetailSchema = z.object({
   resumable: z.boolean().optional(),
 });
 export type ExperimentDetail = z.infer<typeof experimentDetailSchema>;
+
+/** The reply to `experiments.events`: the run's events, a resume's superseded ones left out. */
+export const experimentEventsSchema = z.object({
+  id: z.string(),
+  events: z.array(jobEventSchema),
+  /** Line numbers of events.jsonl that could not be read. */
+  skippedLines: z.array(z.number()),
+  /** Events left out because a resume did their work again. */
+  superseded: z.number().int().nonnegative(),
+});
+export type ExperimentEvents = z.infer<typeof experimentEventsSchema>;

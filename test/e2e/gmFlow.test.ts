@@ -96,8 +96,8 @@ describe('a GM-NAS run from the UI in Chromium', () => {
     const splits = events.filter((e) => e.type === 'split');
     expect(splits.length).toBeGreaterThanOrEqual(1);
     expect(events.filter((e) => e.type === 'paused')).toHaveLength(1);
-    const resumed = events.find((e) => e.type === 'resumed');
-    expect(resumed?.type === 'resumed' ? resumed.pausedSec : 0).toBeGreaterThan(0.9);
+    const resumed = events.find((e) => e.type === 'continued');
+    expect(resumed?.type === 'continued' ? resumed.pausedSec : 0).toBeGreaterThan(0.9);
     // A leaf: its own curves and the architectures searched in it.
     const leaf = page.locator('[data-testid="split-node"][data-status="done"]').first();
     await leaf.waitFor({ timeout: 60_000 });

@@ -156,4 +156,45 @@ describe('experiments.open', () => {
     expect(detail.tau[0]!.results[0]!.kendallTau).toBeNull();
     expect(detail.tau[1]!.results[0]!.kendallTau).toBe(0.41);
   });
+
+  it('opens a long resumed run as a display stream: superseded events out, one progress event, series as bucket means; experiments.events has every point', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { ExperimentStore } = await import('../../electron/engine/store/experimentStore');
+    const { DISPLAY_MAX_POINTS } = await import('../../shared/model/displayEvents');
+    const supervisor = new FakeSupervisor(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-open-long-')));
+    const api = createHostApi({ supervisor: supervisor.asSupervisor(), environment: () => Promise.reject(new Error('unused')) as Promise<Environment> });
+    const dir = path.join(supervisor.workspace, 'long');
+    const store = ExperimentStore.create(dir, { id: 'long', preset: 'nb201-fashion', created: 1, status: 'finished', config: { method: 'supernet' }, backend: 'wasm', versions: {}, error: null, summary: null });
+    // Interrupted run: steps 1..3000 with a train metric each (a checkpoint covered seq < 4000),
+    // killed; resumed from there, it redoes steps 2001..3000 and goes on to 5000.
+    type Ev = import('../../shared/model/job').JobEvent;
+    const events: Ev[] = [];
+    const step = (i: number): void => {
+      events.push({ type: 'progress', seq: events.length, time: 1, phase: 'supernet', epoch: 1, epochs: 1, step: i, steps: 5000, imagesPerSec: 1, etaSec: null });
+      events.push({ type: 'metric', seq: events.length, time: 1, split: 'train', epoch: i / 1000, step: i, loss: 1 / i, accuracy: i / 5000 });
+    };
+    for (let i = 1; i <= 3000; i++) step(i);
+    events.push({ type: 'resumed', seq: events.length, time: 2, checkpoint: 'last', epoch: 2, step: 2000, redoFrom: 4000 });
+    for (let i = 2001; i <= 5000; i++) step(i);
+    store.appendEvents(events);
+    const detail = (await api.invoke('experiments.open', { id: 'long' })) as import('../../shared/model/job').ExperimentDetail;
+    expect(detail.eventCounts).toEqual({ recorded: 12_001, superseded: 2000, progressDropped: 4999, metricMerged: 5000 - 1250 });
+    const metrics = detail.events.filter((e): e is Extract<Ev, { type: 'metric' }> => e.type === 'metric');
+    expect(metrics.length).toBe(1250);
+    expect(metrics.length).toBeLessThan(DISPLAY_MAX_POINTS);
+    // Bucket k holds steps 4k+1..4k+4, each once: its mean step count and loss by hand.
+    expect(metrics.map((m) => m.points)).toEqual(Array(1250).fill(4));
+    expect(metrics[500]!.step).toBe(2004);
+    expect(metrics[500]!.loss).toBeCloseTo((1 / 2001 + 1 / 2002 + 1 / 2003 + 1 / 2004) / 4, 15);
+    expect(detail.events.filter((e) => e.type === 'progress').map((e) => (e.type === 'progress' ? e.step : 0))).toEqual([5000]);
+    expect(detail.events.filter((e) => e.type === 'resumed')).toHaveLength(1);
+
+    const all = (await api.invoke('experiments.events', { id: 'long', types: ['metric'] })) as import('../../shared/model/job').ExperimentEvents;
+    expect(all.superseded).toBe(2000);
+    expect(all.events.map((e) => (e.type === 'metric' ? e.step : -1))).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+    expect(((await api.invoke('experiments.events', { id: 'long' })) as { events: unknown[] }).events).toHaveLength(12_001 - 2000);
+    expect((await rejection(api.invoke('experiments.events', { id: '../long' }))).code).toBe('INVALID_PAYLOAD');
+    expect((await rejection(api.invoke('experiments.events', { id: 'long', types: ['nonsense'] }))).code).toBe('INVALID_PAYLOAD');
+  });
 });

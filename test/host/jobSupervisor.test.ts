@@ -47,6 +47,12 @@ describe('JobSupervisor with real job processes', () => {
     expect(onDisk.skipped).toEqual([]);
     expect(onDisk.events.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
     expect(readExperimentRecord(job.dir).status).toBe('cancelled');
+    // A viewer joining later gets the events so far thinned for display: the last progress
+    // event only, everything else as it was (this short run's series need no bucket means).
+    const late: JobEvent[] = [];
+    supervisor.subscribe(job.jobId, (batch) => late.push(...batch), () => undefined);
+    expect(late.filter((e) => e.type === 'progress')).toEqual([progress.at(-1)]);
+    expect(late.filter((e) => e.type !== 'progress')).toEqual(events.filter((e) => e.type !== 'progress'));
   });
 
   it('pauses a job at a step boundary, continues it in the same process, and cancels it while paused', async () => {
@@ -65,8 +71,8 @@ describe('JobSupervisor with real job processes', () => {
     expect(progressCount()).toBe(atHold);
     supervisor.pause(job.jobId, false);
     await expect.poll(progressCount, { timeout: 30_000 }).toBeGreaterThan(atHold);
-    const resumed = events.find((e) => e.type === 'resumed');
-    expect(resumed && resumed.type === 'resumed' ? resumed.pausedSec : -1).toBeGreaterThan(0.5);
+    const resumed = events.find((e) => e.type === 'continued');
+    expect(resumed && resumed.type === 'continued' ? resumed.pausedSec : -1).toBeGreaterThan(0.5);
     expect(supervisor.get(job.jobId).paused).toBe(false);
     // Pause again, then cancel: the held loop is released and the job ends long before the
     // 60 s kill timer (a cancelled status comes from the job itself, not from a kill).

@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS, SUBSCRIBE_CHANNELS, invokeChannels } from '../../shared/ipc/contract';
 import { INVOKE_CHANNEL_NAMES, SUBSCRIBE_CHANNEL_NAMES } from '../../shared/ipc/channelNames';
 import { NasError, formatError, toErrorData } from '../../shared/errors';
+import { JOB_EVENT_TYPES, jobEventSchema } from '../../shared/model/job';
 
 describe('IPC contract', () => {
   it('lists the same channels for the preload as the contract declares', () => {
     expect([...INVOKE_CHANNEL_NAMES].sort()).toEqual([...INVOKE_CHANNELS].sort());
     expect([...SUBSCRIBE_CHANNEL_NAMES].sort()).toEqual([...SUBSCRIBE_CHANNELS].sort());
+  });
+
+  it('lists every event type for experiments.events', () => {
+    const declared = jobEventSchema.options.map((option) => option.shape.type.value);
+    expect([...JOB_EVENT_TYPES].sort()).toEqual([...declared].sort());
   });
 
   it('rejects a jobs.start request with a wrong type and an unknown field', () => {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { listExperiments, readEvents, readExperimentRecord } from '../../engine/store/experimentStore';
+import { listExperiments, readExperimentRecord, readRunEvents } from '../../engine/store/experimentStore';
 import { defaultWorkspace } from '../../host/appPaths';
 import { UsageError } from '../cliError';
 
@@ -30,13 +30,14 @@ export async function showCommand(argv: string[]): Promise<number> {
   const dir = positionals[0];
   if (!dir) throw new UsageError('show needs an experiment directory: `nas-shrink show experiments/<name>`.');
   const record = readExperimentRecord(path.resolve(dir));
-  const { events, skipped } = readEvents(path.resolve(dir));
+  const { events, skipped, superseded } = readRunEvents(path.resolve(dir));
   if (values.json) {
-    console.log(JSON.stringify({ ...record, events: events.length, skippedLines: skipped }, null, 2));
+    console.log(JSON.stringify({ ...record, events: events.length, supersededEvents: superseded, skippedLines: skipped }, null, 2));
     return 0;
   }
   console.log(`${record.id}: ${record.preset}, ${record.status}, backend ${record.backend ?? 'not started'}`);
-  console.log(`created ${new Date(record.created).toISOString()}, ${events.length} events`);
+  const redone = superseded > 0 ? ` (and ${superseded} from interrupted work a resume did again, kept in events.jsonl but not counted)` : '';
+  console.log(`created ${new Date(record.created).toISOString()}, ${events.length} events${redone}`);
   if (skipped.length > 0) console.log(`warning: skipped unreadable event lines ${skipped.join(', ')} (a crash while writing?)`);
   if (record.error) console.log(`error: ${record.error.message}${record.error.fix ? ` Fix: ${record.error.fix}` : ''}`);
   if (record.summary) console.log(`summary: ${JSON.stringify(record.summary)}`);

@@ -19,9 +19,11 @@ schedule position and the method's own state (ABS: space state, shrink history, 
 force-drops; GM: the sub-supernet tree, split decisions, searched leaves and finished halving
 trainings) are restored, so the run continues as if it had never stopped; the work since that
 checkpoint (at most one epoch, one split decision, one leaf search or one halving training) is
-done again. events.jsonl continues with a 'resumed' line; experiment.json goes back to running,
-then to how the run ends. Damaged checkpoints are skipped with a warning. Methods: supernet,
-abs, gm (GM-NAS, few-shot, one-shot), ground-truth (keeps its finished rows).
+done again. events.jsonl continues with a 'resumed' event naming the checkpoint: the
+interrupted run's events after it stay in the file, and every viewer (the app, show, the CSV
+exports) leaves them out, so each step appears once; experiment.json goes back to running, then
+to how the run ends. Damaged checkpoints are skipped with a warning. Methods: supernet, abs, gm
+(GM-NAS, few-shot, one-shot), ground-truth (keeps its finished rows).
 
 The directory is locked while a job writes it (DIR/job.lock: pid, host, start time). A lock
 whose process is gone (kill -9) is taken over with a warning; a live one is refused with its

@@ -16,6 +16,13 @@ export interface JobContext {
   readonly backend: BackendReport;
   /** Records an event: appended to events.jsonl and streamed to viewers. */
   emit(event: JobEventInput): void;
+  /**
+   * Writes every event emitted so far to events.jsonl (flushed) and returns how many the run
+   * has recorded, i.e. the `seq` the next event gets. A checkpoint stores it (meta.events) so
+   * that a resume from it knows which events it supersedes (ADR 0008), and so that no event the
+   * checkpoint covers is still in memory when the process dies. Absent outside a job process.
+   */
+  syncEvents?(): number;
   /** True once the user asked to cancel; runners check it between steps and return early. */
   cancelled(): boolean;
   /** User commands received since the last call (lock, force-drop, undo), oldest first. */

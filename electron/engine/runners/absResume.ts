@@ -17,7 +17,7 @@ import type { SearchSpace } from '../space/searchSpace';
 import { validateState } from '../space/spaceState';
 import type { SpaceState } from '../space/spaceState';
 import type { LoadedCheckpoint } from '../store/checkpoint';
-import { readEvents } from '../store/experimentStore';
+import { readRunEvents } from '../store/experimentStore';
 import type { ShrinkRecord } from './absRunner';
 
 export interface AbsProgress {
@@ -67,7 +67,9 @@ export function restoreAbsProgress(space: SearchSpace, checkpoint: LoadedCheckpo
   }
   const saved = parsed.data as AbsProgress;
   validateState(space, saved.state);
-  const commands: OperatorCommand[] = readEvents(experimentDir).events.flatMap((e) => (e.type === 'command' ? [e.command] : []));
+  // Command events are never superseded by a resume (supersededEvents.ts): every one answered
+  // so far is here, in the order the run applied them.
+  const commands: OperatorCommand[] = readRunEvents(experimentDir).events.flatMap((e) => (e.type === 'command' ? [e.command] : []));
   let state = saved.state;
   const later = commands.slice(saved.commandsApplied);
   for (const command of later) state = applyOperatorCommand(space, state, command).state;

@@ -112,6 +112,7 @@ export class SupernetTrainer {
       rng: { data: this.dataRng.saveState(), eval: this.evalRng.saveState() },
       schedule: { position: this.epoch, config: this.config.training.schedule },
       extra: { sampler: this.sampler.saveState(), ...extra },
+      ...(this.ctx.syncEvents ? { events: this.ctx.syncEvents() } : {}),
     };
   }
 

@@ -52,6 +52,13 @@ export const checkpointMetaSchema = z.object({
   schedule: z.object({ position: z.number().nonnegative(), config: z.unknown() }).nullable(),
   /** Anything else (Adam step counts, space state, angle-reference label, ...). */
   extra: z.record(z.string(), z.unknown()),
+  /**
+   * How many events the run had recorded when this checkpoint was written, all on disk by
+   * then (the events numbered below it): a resume from here supersedes the ones from this
+   * number on (ADR 0008). Absent in checkpoints written outside a job process or by older
+   * versions.
+   */
+  events: z.number().int().nonnegative().optional(),
 });
 export type CheckpointMeta = z.infer<typeof checkpointMetaSchema>;
 

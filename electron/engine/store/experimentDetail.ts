@@ -1,18 +1,19 @@
 /**
- * Reads one experiment directory for display, without its job process: experiment.json, every
- * readable event, space.json, results.json and the tau-*.json rankings. Used by the Experiments browser (offline, or a
+ * Reads one experiment directory for display, without its job process: experiment.json, the
+ * events to show (a resume's superseded ones left out, thinned: shared/model/displayEvents.ts), space.json, results.json and the tau-*.json rankings. Used by the Experiments browser (offline, or a
  * folder copied from another machine) and `nas-shrink show`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
-import type { ExperimentDetail, JobStatus } from '../../../shared/model/job';
+import type { ExperimentDetail, ExperimentEvents, JobEvent, JobStatus } from '../../../shared/model/job';
+import { displayEvents } from '../../../shared/model/displayEvents';
 import { tauRecordSchema, type TauRecord } from '../../../shared/model/tau';
 import { METHODS } from '../config/experimentConfig';
 import type { Method } from '../config/experimentConfig';
 import { resumeSupportFor } from '../jobs/resumeSupport';
 import { liveLockOwner } from './directoryLock';
-import { readEvents, readExperimentRecord } from './experimentStore';
+import { readExperimentRecord, readRunEvents } from './experimentStore';
 
 function isResumable(dir: string, status: JobStatus, method: unknown): boolean {
   if (status === 'finished' || typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) return false;
@@ -72,7 +73,8 @@ export function experimentDirOf(root: string, id: string): string {
 export function readExperimentDetail(root: string, id: string): ExperimentDetail {
   const dir = experimentDirOf(root, id);
   const record = readExperimentRecord(dir);
-  const { events, skipped } = readEvents(dir);
+  const { events, skipped, superseded } = readRunEvents(dir);
+  const shown = displayEvents(events);
   return {
     id: record.id,
     dir,
@@ -83,11 +85,25 @@ export function readExperimentDetail(root: string, id: string): ExperimentDetail
     backend: record.backend,
     error: record.error,
     summary: record.summary,
-    events,
+    events: shown.events,
+    eventCounts: { recorded: events.length + superseded, superseded, progressDropped: shown.progressDropped, metricMerged: shown.metricMerged },
     skippedLines: skipped,
     space: readJsonIfPresent(path.join(dir, 'space.json')),
     results: readJsonIfPresent(path.join(dir, 'results.json')),
     tau: readTauRecords(dir),
     resumable: isResumable(dir, record.status, record.config['method']),
   };
+}
+
+/**
+ * Every event of experiment `id` as the run recorded it once (readRunEvents: nothing thinned,
+ * a resume's superseded events left out), only those of `types` when given. For exports.
+ * @param root the workspace; see {@link experimentDirOf} for `id`.
+ */
+export function readExperimentEvents(root: string, id: string, types?: readonly JobEvent['type'][]): ExperimentEvents {
+  const dir = experimentDirOf(root, id);
+  readExperimentRecord(dir);
+  const { events, skipped, superseded } = readRunEvents(dir);
+  const wanted = types ? new Set(types) : null;
+  return { id, events: wanted ? events.filter((e) => wanted.has(e.type)) : events, skippedLines: skipped, superseded };
 }

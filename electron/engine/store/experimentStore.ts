@@ -15,6 +15,7 @@ import { NasError } from '../../../shared/errors';
 import { storeError, writeJsonAtomic } from './atomicFile';
 import { acquireLock, releaseLock } from './directoryLock';
 import { parseEventLine } from './eventLine';
+import { withoutSuperseded } from '../../../shared/model/supersededEvents';
 
 /** Bumped when the directory layout changes incompatibly; newer directories are refused. */
 export const STORE_FORMAT_VERSION = 1;
@@ -167,7 +168,10 @@ export interface ReadEventsResult {
   skipped: number[];
 }
 
-/** Reads events.jsonl; unparsable lines are skipped and reported, never fatal. */
+/**
+ * Reads events.jsonl as it is, every readable line (superseded ones included: viewers want
+ * {@link readRunEvents}); unparsable lines are skipped and reported, never fatal.
+ */
 export function readEvents(dir: string): ReadEventsResult {
   let text: string;
   try {
@@ -185,6 +189,22 @@ export function readEvents(dir: string): ReadEventsResult {
     else skipped.push(index + 1);
   });
   return { events, skipped };
+}
+
+export interface RunEventsResult extends ReadEventsResult {
+  /** Events left out because a resume recorded their work again (they stay in the file). */
+  superseded: number;
+}
+
+/**
+ * The run's events as every viewer should see them: events.jsonl ({@link readEvents}) without
+ * the events a resume superseded (shared/model/supersededEvents.ts, ADR 0008), so each step is
+ * there once. The file itself is never rewritten.
+ */
+export function readRunEvents(dir: string): RunEventsResult {
+  const { events, skipped } = readEvents(dir);
+  const kept = withoutSuperseded(events);
+  return { events: kept.events, skipped, superseded: kept.superseded };
 }
 
 /** Summaries of every experiment directory directly under `root`, newest first. */

@@ -1,7 +1,9 @@
 /**
- * CSV tables of an ABS run, built in the renderer for download: every operator's score at every
- * shrink step, and the best architectures with every metric. RFC 4180 quoting, LF line ends.
+ * CSV tables built in the renderer for download: every operator's score at every ABS shrink
+ * step, the best architectures with every metric, and every recorded point of a run's curves.
+ * RFC 4180 quoting, LF line ends.
  */
+import type { JobEvent } from '../../../shared/model/job';
 import type { BestArchitecture } from './absFiles';
 import { operatorKey, type ShrinkStep, type SpaceChoice } from './spaceTree';
 
@@ -45,5 +47,16 @@ export function bestCsv(best: readonly BestArchitecture[]): string {
   const metrics = [...new Set(best.flatMap((entry) => Object.keys(entry.metrics)))].sort();
   const rows: Cell[][] = [['rank', 'architecture', 'fitness', ...metrics]];
   best.forEach((entry, index) => rows.push([index + 1, entry.architecture, entry.fitness, ...metrics.map((name) => entry.metrics[name])]));
+  return toCsv(rows);
+}
+
+/**
+ * One row per metric event, in the order recorded: split, sub-supernet node (empty for one-network
+ * runs), epoch, global step, loss, accuracy. Give it every event (`experiments.events`), not the
+ * display stream, whose long series are bucket means.
+ */
+export function curvesCsv(events: readonly JobEvent[]): string {
+  const rows: Cell[][] = [['split', 'node', 'epoch', 'step', 'loss', 'accuracy']];
+  for (const e of events) if (e.type === 'metric') rows.push([e.split, e.node, e.epoch, e.step, e.loss, e.accuracy]);
   return toCsv(rows);
 }

@@ -36,9 +36,17 @@ export class DownsampledSeries {
     return this.bucket;
   }
 
-  push(x: number, y: number): void {
+  /**
+   * Adds a point. `weight` > 1: the point is already the mean of that many raw points (a display
+   * stream: experiments.open, or the start of a live stream, shared/model/displayEvents.ts); it
+   * counts as one point here and as `weight` in {@link total}. Such a stream holds fewer than
+   * maxPoints points per series, so it is drawn as sent; when live points follow and the series
+   * is merged again, a mean and a raw point weigh the same (close enough for a curve; the
+   * Curves CSV has the exact values).
+   */
+  push(x: number, y: number, weight = 1): void {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-    this.rawCount += 1;
+    this.rawCount += weight;
     this.pendingX += x;
     this.pendingY += y;
     this.pendingCount += 1;

@@ -44,7 +44,7 @@ export interface JobTimeline {
   commands: CommandEvent[];
   /** GM-NAS / few-shot splits, in order (small: one per split). */
   splits: SplitEvent[];
-  /** True while the job is paused at a step boundary (`paused` until `resumed` or the end). */
+  /** True while the job is paused at a step boundary (`paused` until `continued` or the end). */
   paused: boolean;
   /** Seconds paused so far (completed pauses; the viewer adds the current one). */
   pausedSec: number;
@@ -93,8 +93,8 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
         loss: new DownsampledSeries(maxPoints),
         accuracy: new DownsampledSeries(maxPoints),
       });
-      series.loss.push(event.epoch, event.loss);
-      series.accuracy.push(event.epoch, event.accuracy);
+      series.loss.push(event.epoch, event.loss, event.points);
+      series.accuracy.push(event.epoch, event.accuracy, event.points);
       return;
     }
     case 'error':
@@ -119,9 +119,14 @@ function applyOne(timeline: JobTimeline, event: JobEvent, maxPoints: number): vo
     case 'paused':
       timeline.paused = true;
       return;
-    case 'resumed':
+    case 'continued':
       timeline.paused = false;
       timeline.pausedSec += event.pausedSec;
+      return;
+    case 'resumed':
+      // Nothing to undo here: experiments.open leaves the events a resume superseded out
+      // (shared/model/supersededEvents.ts), and a resumed job's live stream holds only its own
+      // events. The job's log line says where it resumed.
       return;
   }
 }

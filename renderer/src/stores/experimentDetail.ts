@@ -12,6 +12,7 @@ import { getApi, toDisplayError, type DisplayError } from '../api';
 import { applyJobEvents, createTimeline, type JobTimeline } from '../lib/jobTimeline';
 import { parseResultsFile, parseSpaceFile, type ResultsFile, type SpaceFile } from '../lib/absFiles';
 import type { SentCommand } from '../lib/absView';
+import { curvesCsv } from '../lib/csv';
 import { useJobsStore } from './jobs';
 
 /** One opened experiment. `detail` and `timeline` are replaced as a whole on reload. */
@@ -121,5 +122,15 @@ export const useExperimentDetailStore = defineStore('experimentDetail', () => {
     }
   }
 
-  return { opened, sent, sendErrors, resuming, resumeErrors, entryOf, open, sendCommand, resume };
+  /**
+   * The curves of experiment `id` as CSV with every recorded point: the opened detail holds a
+   * display stream (long series as bucket means), so the metric events are fetched in full
+   * (`experiments.events`). Throws an ApiError when the host cannot read them.
+   */
+  async function curvesCsvOf(id: string): Promise<string> {
+    const reply = await getApi().invoke('experiments.events', { id, types: ['metric'] });
+    return curvesCsv(reply.events);
+  }
+
+  return { opened, sent, sendErrors, resuming, resumeErrors, entryOf, open, sendCommand, resume, curvesCsvOf };
 });

@@ -65,7 +65,7 @@ export const useJobsStore = defineStore('jobs', () => {
 
   /**
    * Pauses a running job at its next training step (`paused: true`) or lets it continue; the
-   * job's `paused` / `resumed` events then change its timeline. Throws an ApiError when it cannot.
+   * job's `paused` / `continued` events then change its timeline. Throws an ApiError when it cannot.
    */
   async function setPaused(jobId: string, paused: boolean): Promise<JobSummary> {
     const summary = await getApi().invoke('jobs.pause', { jobId, paused });

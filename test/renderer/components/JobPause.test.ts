@@ -63,7 +63,7 @@ describe('JobLiveView pause', () => {
     await wrapper.get('[data-testid="job-pause"]').trigger('click');
     await flushPromises();
     expect(api.calls.filter((c) => c.channel === 'jobs.pause').at(-1)).toEqual({ channel: 'jobs.pause', request: { jobId: 'j1', paused: false } });
-    stream.emit([{ seq: 3, time: t, type: 'resumed', pausedSec: 30 }]);
+    stream.emit([{ seq: 3, time: t, type: 'continued', pausedSec: 30 }]);
     await flushPromises();
     expect(wrapper.get('[data-testid="job-status"]').text()).toBe('running');
     expect(wrapper.get('[data-testid="job-pause"]').text()).toBe('Pause');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestCsv, csvField, scoresCsv, toCsv } from '../../../renderer/src/lib/csv';
+import { bestCsv, csvField, curvesCsv, scoresCsv, toCsv } from '../../../renderer/src/lib/csv';
 import { CHOICES, stepOne } from '../fixtures/abs';
 
 describe('CSV export', () => {
@@ -31,5 +31,14 @@ describe('CSV export', () => {
       { architecture: '|y~0|,odd', fitness: 0.4, metrics: { angle: 0.2 } },
     ]);
     expect(text).toBe('rank,architecture,fitness,accuracy-rebn,angle\n1,|x~0|,0.5,0.5,0.1\n2,"|y~0|,odd",0.4,,0.2\n');
+  });
+
+  it('writes one row per metric event, node empty for one-network runs, other events left out', () => {
+    const text = curvesCsv([
+      { seq: 0, time: 1, type: 'status', status: 'running' },
+      { seq: 1, time: 1, type: 'metric', split: 'train', epoch: 0.125, step: 10, loss: 2.25, accuracy: 0.1 },
+      { seq: 2, time: 1, type: 'metric', split: 'val', epoch: 1, step: 80, loss: 1.5, accuracy: 0.4, node: 3 },
+    ]);
+    expect(text).toBe('split,node,epoch,step,loss,accuracy\ntrain,,0.125,10,2.25,0.1\nval,3,1,80,1.5,0.4\n');
   });
 });

@@ -117,7 +117,7 @@ describe('useJobsStore', () => {
     expect(store.jobs.find((job) => job.jobId === 'j1')?.paused).toBe(true);
     await store.setPaused('j1', false);
     expect(api.calls.at(-1)).toEqual({ channel: 'jobs.pause', request: { jobId: 'j1', paused: false } });
-    subscription.emit([{ seq: 2, time: t, type: 'resumed', pausedSec: 42.5 }, { seq: 3, time: t, type: 'paused' }, { seq: 4, time: t, type: 'resumed', pausedSec: 7.5 }]);
+    subscription.emit([{ seq: 2, time: t, type: 'continued', pausedSec: 42.5 }, { seq: 3, time: t, type: 'paused' }, { seq: 4, time: t, type: 'continued', pausedSec: 7.5 }]);
     expect(timeline.paused).toBe(false);
     expect(timeline.pausedSec).toBe(50);
     expect(store.jobs.find((job) => job.jobId === 'j1')?.paused).toBe(false);
