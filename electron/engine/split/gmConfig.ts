@@ -4,6 +4,7 @@
  * whether) the supernet is split. ALGORITHMS.md B1-B6; docs/adr/0007-gm-nas.md.
  */
 import { z } from 'zod';
+import { GM_DARTS_DEFAULTS, GM_SEARCHES, gmDartsConfigSchema } from './gmDartsConfig';
 
 /** How a sub-supernet is split at a scheduled split epoch. */
 export const SPLIT_RULES = ['gm', 'exhaustive', 'random', 'predefined'] as const;
@@ -32,7 +33,16 @@ export const gmConfigSchema = z.strictObject({
   predefinedEdges: z.array(z.number().int().min(0)).min(1).default([0]),
   /** R, GM repeats per split decision (the paper: 100; too slow on a CPU, see ADR 0007). */
   repeats: z.number().int().min(1).max(1000).default(10),
-  /** GM-score mode (B2): `rsps` (a random single path, GM+RSPS) or `mixed` (uniform mix). */
+  /**
+   * How every sub-supernet trains and yields its candidate (B5, B6; gmDartsConfig.ts): `rsps`
+   * (uniform single-path training, `archsPerLeaf` random architectures per leaf) or `darts`
+   * (mixed supernet with alpha, first order; candidate = argmax alpha per edge). `darts` needs
+   * setting nb201-gm-darts and gmMode mixed.
+   */
+  search: z.enum(GM_SEARCHES).default('rsps'),
+  /** GM+DARTS hyper-parameters (used when search is darts). */
+  darts: gmDartsConfigSchema.default(GM_DARTS_DEFAULTS),
+  /** GM-score mode (B2): `rsps` (a random single path, GM+RSPS) or `mixed` (masked softmax(alpha), uniform while alpha is frozen). */
   gmMode: z.enum(['rsps', 'mixed']).default('rsps'),
   /** Bootstrap resamples of the R repeats for the certainty of each split (0 = none). */
   bootstrap: z.number().int().min(0).max(10_000).default(200),
