@@ -222,6 +222,12 @@ describe('GM+DARTS config', () => {
     expect(getPreset('nb201-fashion-gm').gm?.search).toBe('rsps');
   });
 
+  it('the runner itself refuses an incompatible config that bypassed the schema', async () => {
+    const config = tinyConfig();
+    const bad = { ...config, gm: { ...config.gm!, gmMode: 'rsps' as const } };
+    await expect(run(bad)).rejects.toThrow(/GM\+DARTS cannot run this config: gm\.gmMode: GM\+DARTS scores splits on the mixed supernet/);
+  });
+
   it('refuses a run whose training split cannot feed both halves a batch, naming the numbers', async () => {
     const config = tinyConfig({}, { maxTrainImages: 40, training: { ...getPreset('nb201-fashion-gm-darts').training, epochs: 3, batchSize: 20 } });
     await expect(run(config)).rejects.toThrow(/GM\+DARTS splits the \d+ training images into \d+ for the weights and \d+ for alpha; each needs at least one batch of 20/);
