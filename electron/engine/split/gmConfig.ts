@@ -16,8 +16,9 @@ export const GM_SETTINGS = ['nb201-gm-rsps', 'nb201-gm-darts', 'nb201-fewshot', 
 export const gmConfigSchema = z.strictObject({
   /**
    * The split schedule, scaled to training.epochs (the whole run, root to leaves): `nb201-gm-rsps`
-   * splits at 20 and 40 of 90, `nb201-fewshot` once at 600 of 900 (B1: 600 one-shot epochs, then
-   * 300 per sub-supernet), `nb201-oneshot` never (the one-shot baseline).
+   * splits at 20 and 40 of 90, `nb201-gm-darts` at 15 and 30 of 60 (with search 'darts' only),
+   * `nb201-fewshot` once at 600 of 900 (B1: 600 one-shot epochs, then 300 per sub-supernet),
+   * `nb201-oneshot` never (the one-shot baseline).
    */
   setting: z.enum(GM_SETTINGS).default('nb201-gm-rsps'),
   /**
