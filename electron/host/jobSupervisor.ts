@@ -11,7 +11,7 @@ import { displayEvents } from '../../shared/model/displayEvents';
 import { ExperimentStore, isTerminal, readExperimentRecord } from '../engine/store/experimentStore';
 import { acquireLock, liveLockOwner, releaseLock, removeStaleLock } from '../engine/store/directoryLock';
 import { parseExperimentConfig } from '../engine/config/experimentConfig';
-import { resumeSupportFor } from '../engine/jobs/resumeSupport';
+import { resumeRefusal } from '../engine/jobs/resumeSupport';
 import { applyOverrides, resolveConfig } from '../engine/config/resolveConfig';
 import type { ExperimentConfig } from '../engine/config/experimentConfig';
 import { CANCEL_GRACE_MS, fromJobMessageSchema } from '../job/protocol';
@@ -113,8 +113,9 @@ export class JobSupervisor {
       throw new NasError('INVALID_CONFIG', `${dir} has finished; there is nothing to resume.`, { fix: 'Start a new experiment with `nas-shrink run` (e.g. with more --epochs).' });
     }
     const config = parseExperimentConfig(record.config, `${dir}/experiment.json`);
-    if (!resumeSupportFor(config.method)) {
-      throw new NasError('INVALID_CONFIG', `Experiments of method ${config.method} cannot be resumed; ${dir} stays as it is.`, { fix: `Start it again: \`nas-shrink run ${record.preset}\`.` });
+    const refusal = resumeRefusal(config.method, config.gm?.search);
+    if (refusal) {
+      throw new NasError('INVALID_CONFIG', `${refusal.charAt(0).toUpperCase()}${refusal.slice(1)}; ${dir} stays as it is.`, { fix: `Start it again: \`nas-shrink run ${record.preset}\`.` });
     }
     // Refuses a live owner; takes over the lock of a job that died without releasing it.
     const { warning } = acquireLock(dir);

@@ -26,6 +26,30 @@ export const splitCertaintySchema = z.object({
 });
 export type SplitCertaintyDto = z.infer<typeof splitCertaintySchema>;
 
+/**
+ * A GM+DARTS sub-supernet's architecture parameters (gm.search 'darts'), for display: per
+ * choice point (edge), the node's remaining ops with their alpha and softmax weight, and, for a
+ * trained leaf, the architecture alpha derives (argmax per edge over the node's own ops) with its
+ * validation accuracy. Absent on nodes of RSPS, few-shot and one-shot runs.
+ */
+export const nodeArchSchema = z.object({
+  /** Row ids (space.choices ids, e.g. `1<-0`). */
+  choices: z.array(z.string()),
+  /** Per row, the node's remaining ops: the columns of `alpha` and `weights` in that row. */
+  ops: z.array(z.array(z.string())),
+  /** Raw alpha per row and op. */
+  alpha: matrix,
+  /** softmax(alpha) over the row's ops (each row sums to 1). */
+  weights: matrix,
+  /** True while alpha was frozen (uniform weights, before the final split). */
+  frozen: z.boolean(),
+  /** Alpha updates so far (inherited ones included). */
+  steps: z.number().int().nonnegative(),
+  /** The candidate argmax(alpha) derives, for a trained leaf; null otherwise. */
+  derived: z.object({ architecture: z.string(), valAccuracy: z.number().nullable() }).nullable(),
+});
+export type NodeArchDto = z.infer<typeof nodeArchSchema>;
+
 export const subSupernetNodeSchema = z.object({
   id: z.number().int().nonnegative(),
   parentId: z.number().int().nonnegative().nullable(),
@@ -43,6 +67,8 @@ export const subSupernetNodeSchema = z.object({
   createdAtEpoch: z.number(),
   status: z.enum(['training', 'split', 'done']),
   splitEdges: z.array(z.number().int().nonnegative()),
+  /** GM+DARTS only (optional: older and RSPS trees lack it). */
+  arch: nodeArchSchema.optional(),
 });
 export type SubSupernetNodeDto = z.infer<typeof subSupernetNodeSchema>;
 

@@ -13,6 +13,7 @@ import { shrinkPolicySchema } from '../shrink/shrinkPolicy';
 import { strategyConfigSchema } from '../search/searchConfig';
 import { metricNames } from '../metrics/registry';
 import { gmConfigSchema } from '../split/gmConfig';
+import { gmSearchIssues } from '../split/gmDartsConfig';
 import { splitEpochs } from '../split/splitSchedule';
 
 const path = z.string().min(1);
@@ -176,6 +177,7 @@ export const experimentConfigSchema = z
         } catch (error) {
           ctx.addIssue({ code: 'custom', path: ['training', 'epochs'], message: (error as Error).message });
         }
+        for (const issue of gmSearchIssues(config.gm, config.sampler)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
         if (config.gm.initialState && config.gm.fromAbs) ctx.addIssue({ code: 'custom', path: ['gm', 'fromAbs'], message: 'give either gm.initialState or gm.fromAbs, not both' });
         if (config.gm.setting !== 'nb201-oneshot' && !config.gm.finalPick.truth && !config.standalone) {
           ctx.addIssue({ code: 'custom', path: ['standalone'], message: 'the final pick by successive halving needs a standalone recipe (or give gm.finalPick.truth)' });

@@ -54,3 +54,14 @@ const support = new Map<Method, ResumeSupport>([
 export function resumeSupportFor(method: Method): ResumeSupport | null {
   return support.get(method) ?? null;
 }
+
+/**
+ * Why a run of this config cannot be resumed, or null when it can. GM+DARTS (gm.search darts) is
+ * refused: its alpha-batch stream and alpha history are not in the checkpoints yet, so a resumed
+ * run would not continue as the killed one would have (ADR 0008).
+ */
+export function resumeRefusal(method: Method, gmSearch: unknown): string | null {
+  if (!resumeSupportFor(method)) return `experiments of method ${method} cannot be resumed`;
+  if (method === 'gm' && gmSearch === 'darts') return 'GM+DARTS runs (gm.search darts) cannot be resumed yet: their alpha-batch stream is not checkpointed';
+  return null;
+}

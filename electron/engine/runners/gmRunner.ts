@@ -9,10 +9,11 @@
  * whole tree. Children of a non-final split start from the parent's checkpoint at the split
  * (weights, SGD momentum, the one LR schedule); children of the final split start as
  * childInheritance says (GM: fresh init, new cosine; few-shot: the parent's weights, fresh
- * optimizer, new cosine). alpha is never trained: the RSPS supernet has none, so it stays
- * uniform throughout (B5 freezes it before the final split anyway). The leaves then train to
- * the end, each is searched by RSPS (gmSearch.ts), and the final pick is made among the
- * leaves' candidates.
+ * optimizer, new cosine). With gm.search 'rsps' alpha is never trained (the RSPS supernet has
+ * none). With gm.search 'darts' (GM+DARTS, gmDartsRun.ts) every node trains the mixed supernet
+ * with its own alpha, frozen at uniform until the final split and trained (first order) in the
+ * leaves. The leaves then train to the end, each yields its candidate (RSPS search, gmSearch.ts,
+ * or argmax alpha, gmAlphaSearch.ts), and the final pick is made among the leaves' candidates.
  *
  * Checkpoints per node: node-<id>-init (what it starts from), node-<id>-epoch-K (after each
  * epoch short of its end), node-<id>-split (at its split), node-<id>-last (a trained leaf: what
@@ -36,6 +37,8 @@ import type { NamedArray } from '../store/checkpoint';
 import { writeJsonAtomic } from '../store/atomicFile';
 import { restoreMomentum, SGD_PREFIX } from '../train/optimizerState';
 import { loadExperimentData } from './experimentData';
+import { GmDartsRun } from './gmDartsRun';
+import type { GmDartsNode } from './gmDartsRun';
 import type { ExperimentData } from './experimentData';
 import { pickByHalving, pickByTruth, searchLeaf } from './gmSearch';
 import type { FinalPick, HalvingState, LeafCandidate } from './gmSearch';
@@ -117,6 +120,10 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   /** Epoch and step of the last node trained, for the between-nodes checkpoints' meta. */
   let at = { epoch: resume?.checkpoint.meta.epoch ?? 0, step: resume?.checkpoint.meta.step ?? 0 };
   // --- end resume ---
+  // --- GM+DARTS (gm.search 'darts', gmDartsRun.ts); null for RSPS, few-shot and one-shot runs.
+  const darts = gm.search === 'darts' ? new GmDartsRun(space, config, data, gm) : null;
+  const shownTree = (t: SubSupernetTree): ReturnType<typeof treeDto> => (darts ? darts.tree(treeDto(t)) : treeDto(t));
+  // --- end GM+DARTS
   const emit = (e: JobEventInput): void => ctx.emit(e);
   const writeResults = (extra: Record<string, unknown>): void =>
     writeJsonAtomic(path.join(ctx.dir, 'results.json'), {
@@ -128,12 +135,13 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
       splitEpochs: splits,
       rootSpace: { source: root.source, remaining: root.state.remaining, size: stateSize(root.state) },
       budget: { nodeEpochs: [...records.values()].reduce((s, r) => s + r.epochsTrained, 0), definition: 'sum over sub-supernets of the epochs each trained' },
-      tree: treeDto(tree),
+      tree: shownTree(tree),
       splits: splitLog,
       nodes: [...records.values()],
+      ...darts?.results(),
       ...extra,
     });
-  emit({ type: 'log', level: 'info', message: `GM: ${gm.setting}, rule ${gm.rule}, ${epochs} epochs, splits at ${splits.length ? splits.join(', ') : 'none'}; root space ${stateSize(root.state)} architectures (${root.source})` });
+  emit({ type: 'log', level: 'info', message: `GM: ${gm.setting}, rule ${gm.rule}, search ${gm.search}, ${epochs} epochs, splits at ${splits.length ? splits.join(', ') : 'none'}; root space ${stateSize(root.state)} architectures (${root.source})` });
   if (resume) {
     emit({ type: 'log', level: 'info', message: resumedMessage(resume) });
     for (const e of lostSplitEvents(ctx.dir, resume.progress)) emit(e);
@@ -153,7 +161,11 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
     const levelNodes: SubSupernetNode[] = tree.nodes.filter((n) => n.depth === level && n.status === 'training');
     for (const node of levelNodes) {
       if (ctx.cancelled()) break;
-      const trainer = new SupernetTrainer(space, config, data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), weightSeed: config.seed, horizon });
+      const parent = inherit && node.parentId !== null ? loadCheckpoint(path.join(checkpointsRoot(ctx.dir), nodeCheckpoint(node.parentId, 'split'))) : null;
+      // --- GM+DARTS: the node's alpha and arch-Adam state; the trainer gets its mixed-mode step and data part.
+      const dartsNode: GmDartsNode | null = darts ? darts.startNode({ id: node.id, state: node.state, leaf: final, inherit, parent, seed: nodeSeed(config.seed, node.id) }, config.training.batchSize) : null;
+      const trainer: SupernetTrainer = new SupernetTrainer(space, config, dartsNode?.data ?? data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), weightSeed: config.seed, horizon, ...dartsNode?.trainerOptions((): SupernetTrainer => trainer) });
+      // --- end GM+DARTS
       try {
         const fresh = (): NodeRecord => ({ id: node.id, fromEpoch: from, toEpoch: to, epochsTrained: 0, inheritance: inherit, valAccuracy: null, candidates: [] });
         let record: NodeRecord;
@@ -163,7 +175,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
           record = records.get(node.id) ?? fresh();
           records.set(node.id, record);
         } else {
-          if (inherit && node.parentId !== null) inheritFromParent(trainer, loadCheckpoint(path.join(checkpointsRoot(ctx.dir), nodeCheckpoint(node.parentId, 'split'))).arrays, inherit);
+          if (inherit && parent) inheritFromParent(trainer, parent.arrays, inherit);
           record = fresh();
           records.set(node.id, record);
           await trainer.checkpoint(nodeCheckpoint(node.id, 'init'), nodeExtra({ id: node.id, phase: 'init' }));
@@ -176,6 +188,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
           if (ctx.cancelled()) break;
           record.epochsTrained += 1;
           record.valAccuracy = trainer.validate(node.state);
+          dartsNode?.endEpoch(trainer.epoch);
           if (trainer.epoch < to) await trainer.checkpoint(nodeEpochCheckpoint(node.id, trainer.epoch), nodeExtra({ id: node.id, phase: 'epoch' }));
         }
         at = { epoch: trainer.epoch, step: trainer.globalStep };
@@ -186,7 +199,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
           emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: deciding its split (${gm.rule}${gm.rule === 'gm' || gm.rule === 'predefined' ? `, R=${gm.repeats}, ${gm.gmMode}` : ''})` });
           let d: SplitDecision;
           try {
-            d = await decideSplit({ net: trainer.net, node, data, gm, batchSize: config.training.batchSize, seed: nodeSeed(config.seed, node.id) + 17, cancelled: ctx.cancelled });
+            d = await decideSplit({ net: trainer.net, node, data: trainer.data, ...(dartsNode ? { alpha: dartsNode.arch.alpha } : {}), gm, batchSize: config.training.batchSize, seed: nodeSeed(config.seed, node.id) + 17, cancelled: ctx.cancelled });
           } catch (error) {
             // A cancel during the GM score ends the run like a cancel between epochs, not as a failure.
             if (error instanceof NasError && error.code === 'JOB_CANCELLED' && ctx.cancelled()) break;
@@ -197,12 +210,15 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
           const choiceId = space.choices[d.choiceIndex]?.id ?? String(d.choiceIndex);
           splitLog.push({ parentId: node.id, childIds, epoch: to, choiceId, rule: gm.rule, groups: d.groups, candidates: d.candidates, matrices: d.matrices });
           saveGmProgress(ctx.dir, progress(), at);
-          emit({ type: 'split', parentId: node.id, childIds, epoch: to, choiceId, rule: gm.rule, groups: d.groups, distance: d.distance, certainty: d.certainty, candidates: d.candidates, tree: treeDto(tree) });
+          emit({ type: 'split', parentId: node.id, childIds, epoch: to, choiceId, rule: gm.rule, groups: d.groups, distance: d.distance, certainty: d.certainty, candidates: d.candidates, tree: shownTree(tree) });
           const joint = d.certainty?.bootstrap?.jointFrequency;
           emit({ type: 'log', level: 'info', message: `split ${node.id} on ${choiceId} into ${d.groups.map((g) => `{${g.join(', ')}}`).join(' ')}${joint != null ? ` (bootstrap: same edge and partition in ${(joint * 100).toFixed(0)}% of resamples)` : ''}` });
         } else {
           await trainer.checkpoint(nodeCheckpoint(node.id, 'last'), nodeExtra({ id: node.id, phase: 'last' }));
-          record.candidates = await searchLeaf(ctx, trainer, node.id, node.state, gm, { search: nodeSeed(config.seed, node.id) + 29, val: config.seed + 1 });
+          record.candidates = dartsNode
+            ? await dartsNode.search(trainer, gm.searchValImages, config.seed + 1)
+            : await searchLeaf(ctx, trainer, node.id, node.state, gm, { search: nodeSeed(config.seed, node.id) + 29, val: config.seed + 1 });
+          if (dartsNode) emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: alpha after ${dartsNode.arch.alphaSteps} steps: ${dartsNode.describe()}` });
           if (ctx.cancelled()) break;
           const best = record.candidates[0];
           if (best) {
@@ -215,6 +231,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
         writeResults({});
       } finally {
         trainer.dispose();
+        dartsNode?.dispose();
       }
     }
     from = to;

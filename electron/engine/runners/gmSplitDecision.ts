@@ -38,6 +38,8 @@ export interface SplitContext {
   readonly batchSize: number;
   readonly seed: number;
   readonly cancelled: () => boolean;
+  /** GM+DARTS: alpha [choices, K]; the mixed GM score uses its masked softmax (default zeros: uniform). */
+  readonly alpha?: tf.Variable;
 }
 
 /** The predefined edge of depth d (the last entry repeats for deeper splits). */
@@ -91,6 +93,7 @@ export async function decideSplit(ctx: SplitContext): Promise<SplitDecision> {
     nextBatch: batchSupply(ctx.data, ctx.batchSize, new SeededRng(ctx.seed)),
     repeats: gm.repeats,
     mode: gm.gmMode,
+    ...(ctx.alpha ? { alpha: ctx.alpha as tf.Tensor2D } : {}),
     seed: ctx.seed + 1,
     cancelled: ctx.cancelled,
   });

@@ -28,10 +28,25 @@ import { evaluateSubset } from './evaluateSubset';
 import type { ExperimentData } from './experimentData';
 import { restoreSupernetMomentum, restoreSupernetWeights, supernetTensors } from './supernetCheckpoint';
 import { supernetTrainStep } from './supernetTrainStep';
+import type { StepOptions, StepResult } from './supernetTrainStep';
 
 const METRIC_EVERY = 10;
 const VAL_ARCHS = 5;
 const CALIBRATION_IMAGES = 512;
+
+/**
+ * One weight step of the trainer, with supernetTrainStep's signature and contract (a non-finite
+ * loss comes back without an update; the trainer stops the run). GM+DARTS replaces the
+ * single-path step with a mixed-mode one (runners/gmDartsTraining.ts), which ignores `paths`.
+ */
+export type WeightStep = (net: Supernet, optimizer: SgdNesterov, x: tf.Tensor4D, labels: tf.Tensor1D, paths: readonly (readonly string[])[], lr: number, options: StepOptions) => StepResult;
+
+/** Tensors and JSON a trainer adds to each of its checkpoints (GM+DARTS: alpha and its Adam state). */
+export interface CheckpointExtras {
+  /** Borrowed references, read while the checkpoint is written; the trainer never disposes them. */
+  readonly tensors: Record<string, tf.Tensor>;
+  readonly meta: Record<string, unknown>;
+}
 
 /** What a trainer takes from elsewhere than the experiment config (GM-NAS sub-supernets, ABS's downstream supernet); defaults give the one-network trainer. */
 export interface SupernetTrainerOptions {
@@ -54,6 +69,10 @@ export interface SupernetTrainerOptions {
   readonly weightSeed?: number;
   /** Sampler config or name (default config.sampler). */
   readonly sampler?: unknown;
+  /** The weight step (default supernetTrainStep: the sampled paths, single-path forward). */
+  readonly weightStep?: WeightStep;
+  /** Called at every checkpoint: more tensors and meta to save with the weights. */
+  readonly checkpointExtras?: () => CheckpointExtras;
 }
 
 export class SupernetTrainer {
@@ -118,7 +137,8 @@ export class SupernetTrainer {
 
   /** Saves the weights (and momentum) as checkpoint `label`. */
   async checkpoint(label: string, extra: Record<string, unknown> = {}): Promise<void> {
-    await saveTensorCheckpoint(this.ctx.dir, label, supernetTensors(this.net.params, this.optimizer), this.meta(extra));
+    const more = this.options.checkpointExtras?.();
+    await saveTensorCheckpoint(this.ctx.dir, label, { ...supernetTensors(this.net.params, this.optimizer), ...more?.tensors }, this.meta({ ...more?.meta, ...extra }));
     this.lastCheckpoint = label;
   }
 
@@ -194,7 +214,7 @@ export class SupernetTrainer {
     for (const batch of batches(data.train, data.trainIndices, { batchSize: recipe.batchSize, shuffle: true, rng: this.dataRng, normalize: data.normalize, augment: data.augment, dropLast: true })) {
       const paths = this.sampler.next(state);
       const lr = this.schedule.lrAt(epoch + step / steps);
-      const result = supernetTrainStep(this.net, this.optimizer, batch.x, batch.y, paths, lr, { labelSmoothing: recipe.labelSmoothing, clip: recipe.clip });
+      const result = (this.options.weightStep ?? supernetTrainStep)(this.net, this.optimizer, batch.x, batch.y, paths, lr, { labelSmoothing: recipe.labelSmoothing, clip: recipe.clip });
       const size = batch.indices.length;
       tf.dispose([batch.x, batch.y]);
       assertFiniteLoss(result.loss, { epoch, step, phase: 'supernet weights', lastCheckpoint: this.lastCheckpoint });

@@ -4,6 +4,7 @@
  * whether) the supernet is split. ALGORITHMS.md B1-B6; docs/adr/0007-gm-nas.md.
  */
 import { z } from 'zod';
+import { GM_DARTS_DEFAULTS, GM_SEARCHES, gmDartsConfigSchema } from './gmDartsConfig';
 
 /** How a sub-supernet is split at a scheduled split epoch. */
 export const SPLIT_RULES = ['gm', 'exhaustive', 'random', 'predefined'] as const;
@@ -15,8 +16,9 @@ export const GM_SETTINGS = ['nb201-gm-rsps', 'nb201-gm-darts', 'nb201-fewshot', 
 export const gmConfigSchema = z.strictObject({
   /**
    * The split schedule, scaled to training.epochs (the whole run, root to leaves): `nb201-gm-rsps`
-   * splits at 20 and 40 of 90, `nb201-fewshot` once at 600 of 900 (B1: 600 one-shot epochs, then
-   * 300 per sub-supernet), `nb201-oneshot` never (the one-shot baseline).
+   * splits at 20 and 40 of 90, `nb201-gm-darts` at 15 and 30 of 60 (with search 'darts' only),
+   * `nb201-fewshot` once at 600 of 900 (B1: 600 one-shot epochs, then 300 per sub-supernet),
+   * `nb201-oneshot` never (the one-shot baseline).
    */
   setting: z.enum(GM_SETTINGS).default('nb201-gm-rsps'),
   /**
@@ -32,7 +34,16 @@ export const gmConfigSchema = z.strictObject({
   predefinedEdges: z.array(z.number().int().min(0)).min(1).default([0]),
   /** R, GM repeats per split decision; the default is the paper's 100 (B2 step 5). */
   repeats: z.number().int().min(1).max(1000).default(100),
-  /** GM-score mode (B2): `rsps` (a random single path, GM+RSPS) or `mixed` (uniform mix). */
+  /**
+   * How every sub-supernet trains and yields its candidate (B5, B6; gmDartsConfig.ts): `rsps`
+   * (uniform single-path training, `archsPerLeaf` random architectures per leaf) or `darts`
+   * (mixed supernet with alpha, first order; candidate = argmax alpha per edge). `darts` needs
+   * setting nb201-gm-darts and gmMode mixed.
+   */
+  search: z.enum(GM_SEARCHES).default('rsps'),
+  /** GM+DARTS hyper-parameters (used when search is darts). */
+  darts: gmDartsConfigSchema.default(GM_DARTS_DEFAULTS),
+  /** GM-score mode (B2): `rsps` (a random single path, GM+RSPS) or `mixed` (masked softmax(alpha), uniform while alpha is frozen). */
   gmMode: z.enum(['rsps', 'mixed']).default('rsps'),
   /** Bootstrap resamples of the R repeats for the certainty of each split (0 = none). */
   bootstrap: z.number().int().min(0).max(10_000).default(200),
