@@ -21,3 +21,15 @@ void nas_relu_grad(const float *x, const float *dy, float *dx, int n) {
   }
   for (; i < n; i++) dx[i] = dy[i] * (x[i] > 0.f ? 1.f : 0.f);
 }
+
+/*
+ * dst[i] += src[i]: adds one chunk's partial filter gradient into the total, always in chunk
+ * order, so that the sum does not depend on who computed which chunk
+ * (electron/engine/tf/threads/splitJob.ts).
+ */
+__attribute__((export_name("nas_add_f32")))
+void nas_add_f32(float *dst, const float *src, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
+  for (; i < n; i++) dst[i] += src[i];
+}

@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { convGeometry, type ConvGeometry, type ConvPad } from './convGradients';
 import { heapBuffer, offset, scratchFor, simdKernels, type WasmBackendLike } from './simdModule';
-import { JobKind, kernelPool, worthSplitting } from '../threads/kernelPool';
+import { kernelPool, worthSplitting } from '../threads/kernelPool';
+import { CONV_CHUNKS, JobKind, fixedChunkImages, runJobOnMainThread, type ImageOutputJob } from '../threads/splitJob';
 
 interface ConvAttrs {
   strides: number | [number, number];
@@ -92,9 +93,11 @@ function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdK
     k.winograd(xp + 4 * i0 * padImage, u, biasOff, yOff + 4 * i0 * outImage, v, m, i1 - i0, hp, wp, g.inC, g.outH, g.outW, g.outC, relu ? 1 : 0);
   };
   const pool = worthSplitting(4 * g.n * g.outH * g.outW * g.outC * g.inC) /* 16 products per 2x2 tile */ ? kernelPool() : null;
-  const split = pool?.run({
+  // Every output image depends on its input image only, so any split gives the same bits.
+  const job: ImageOutputJob = {
     kind: JobKind.Winograd,
     images: g.n,
+    chunkImages: fixedChunkImages(g.n, CONV_CHUNKS),
     perImage: [{ offset: xOff, floats: inImage }],
     filter: { offset: offset(be, filter), floats: 9 * g.inC * g.outC },
     bias: bias ? { offset: biasOff, floats: g.outC } : null,
@@ -103,8 +106,8 @@ function runWinograd(be: WasmBackendLike, k: NonNullable<ReturnType<typeof simdK
     scratchBytes: (chunk) => align(4 * chunk * padImage) + uBytes + vBytes + mBytes,
     ints: winogradInts(g, pb, pr, reluIn, relu, hp, wp, align, padImage, uBytes, vBytes),
     runLocal,
-  }, () => heapBuffer(be));
-  if (!split) runLocal(0, g.n);
+  };
+  if (!pool?.run(job, () => heapBuffer(be))) runJobOnMainThread(job);
   return out;
 }
 
@@ -148,9 +151,10 @@ function run(be: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, bias:
     k.conv(xp, wOff, biasOff, yOff + 4 * i0 * outImage, i1 - i0, hp, wp, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, s, relu ? 1 : 0);
   };
   const pool = worthSplitting(g.n * g.outH * g.outW * g.outC * g.kh * g.kw * g.inC) ? kernelPool() : null;
-  const split = pool?.run({
+  const job: ImageOutputJob = {
     kind: JobKind.Conv,
     images: g.n,
+    chunkImages: fixedChunkImages(g.n, CONV_CHUNKS),
     perImage: [{ offset: xOff, floats: inImage }],
     filter: { offset: wOff, floats: g.kh * g.kw * g.inC * g.outC },
     bias: bias ? { offset: biasOff, floats: g.outC } : null,
@@ -158,8 +162,8 @@ function run(be: WasmBackendLike, x: tf.TensorInfo, filter: tf.TensorInfo, bias:
     scratchBytes: (chunk) => (needsPad ? 4 * chunk * padImage : 0),
     ints: () => [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, s, g.padTop, pb, g.padLeft, pr, reluIn ? 1 : 0, relu ? 1 : 0, hp, wp],
     runLocal,
-  }, () => heapBuffer(be));
-  if (!split) runLocal(0, g.n);
+  };
+  if (!pool?.run(job, () => heapBuffer(be))) runJobOnMainThread(job);
   return out;
 }
 

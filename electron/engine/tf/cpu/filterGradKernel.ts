@@ -2,12 +2,14 @@
  * The Conv2D filter gradient as one kernel of our SIMD module on the wasm backend
  * (kernels/conv_filter_grad.c): straight from NHWC x and dy, no transposes, any stride, for
  * dilation 1 and output channels a multiple of 8. {@link simdFilterGrad} returns null when it
- * does not apply; convGradients then uses its XNNPACK formulations.
+ * does not apply; convGradients then uses its XNNPACK formulations. The sum over images is
+ * taken in fixed chunks added in order (../threads/splitJob), with or without the kernel pool.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ConvGeometry } from './convGradients';
-import { heapBuffer, offset, simdKernels, type WasmBackendLike } from './simdModule';
-import { JobKind, kernelPool, worthSplitting } from '../threads/kernelPool';
+import { heapBuffer, offset, scratchFor, simdKernels, type WasmBackendLike } from './simdModule';
+import { kernelPool, worthSplitting } from '../threads/kernelPool';
+import { FILTER_GRAD_CHUNKS, JobKind, fixedChunkImages, runJobOnMainThread, type SummedJob } from '../threads/splitJob';
 
 const KERNEL = 'NasConv2DFilterGrad';
 let registered = false;
@@ -26,28 +28,39 @@ function register(): void {
       const out = be.makeOutput([g.kh, g.kw, g.inC, g.outC], 'float32');
       const k = simdKernels(be);
       if (!k) throw new Error(`${KERNEL}: the SIMD module is not available`);
+      const size = g.kh * g.kw * g.inC * g.outC;
+      const chunkImages = fixedChunkImages(g.n, FILTER_GRAD_CHUNKS);
+      const chunks = Math.ceil(g.n / chunkImages);
+      // One slot per chunk after the first (which is summed straight into dW). Taken before the
+      // offsets are read: _malloc may grow the memory.
+      const slots = chunks > 1 ? scratchFor(be, k, 4 * size * chunks) : 0;
       const xOff = offset(be, x);
       const dyOff = offset(be, dy);
       const dwOff = offset(be, out);
       const inImage = g.inH * g.inW * g.inC;
       const outImage = g.outH * g.outW * g.outC;
-      const runLocal = (i0: number, i1: number, accumulate: boolean): void => {
-        k.filterGrad(xOff + 4 * i0 * inImage, dyOff + 4 * i0 * outImage, dwOff, i1 - i0, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft, accumulate ? 1 : 0);
-      };
-      const pool = worthSplitting(g.n * g.outH * g.outW * g.outC * g.kh * g.kw * g.inC) ? kernelPool() : null;
-      const split = pool?.run({
+      // dW = p0 + p1 + ... in chunk order, p_c summed from zero over chunk c's images: the same
+      // bits on one thread and split, whoever computes which chunk (ADR 0003, round 4).
+      const job: SummedJob = {
         kind: JobKind.FilterGrad,
         images: g.n,
+        chunkImages,
         perImage: [{ offset: xOff, floats: inImage }, { offset: dyOff, floats: outImage }],
         filter: null,
         bias: null,
-        // Each helper sums its chunks into its own dW; the main thread adds them.
-        output: { offset: dwOff, sumFloats: g.kh * g.kw * g.inC * g.outC },
+        output: { offset: dwOff, sumFloats: size },
         scratchBytes: () => 0,
         ints: () => [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft],
-        runLocal,
-      }, () => heapBuffer(be));
-      if (!split) runLocal(0, g.n, false);
+        partialOffset: (c) => (c === 0 ? dwOff : slots + 4 * size * c),
+        runChunk: (c) => {
+          const i0 = c * chunkImages;
+          const count = Math.min(g.n, i0 + chunkImages) - i0;
+          k.filterGrad(xOff + 4 * i0 * inImage, dyOff + 4 * i0 * outImage, job.partialOffset(c), count, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft, 0);
+        },
+        addChunk: (c) => k.add(dwOff, job.partialOffset(c), size),
+      };
+      const pool = worthSplitting(g.n * g.outH * g.outW * g.outC * g.kh * g.kw * g.inC) ? kernelPool() : null;
+      if (!pool?.run(job, () => heapBuffer(be))) runJobOnMainThread(job);
       return out;
     },
   });

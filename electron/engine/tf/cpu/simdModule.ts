@@ -23,6 +23,8 @@ export interface SimdKernels {
   winogradFilter(w: number, u: number, ci: number, co: number): void;
   winograd(xp: number, u: number, bias: number, y: number, v: number, m: number, n: number, hp: number, wp: number, ci: number, ho: number, wo: number, co: number, relu: number): void;
   reluGrad(x: number, dy: number, dx: number, n: number): void;
+  /** dst[i] += src[i] for n floats. */
+  add(dst: number, src: number, n: number): void;
   scratch: number;
   scratchBytes: number;
 }
@@ -46,7 +48,7 @@ export function simdKernels(be: WasmBackendLike): SimdKernels | null {
     const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     simdModule ??= new api.Module(Buffer.from(NAS_KERNELS_WASM_BASE64, 'base64'));
     const { exports } = new api.Instance(simdModule, { env: { memory } });
-    kernels = { reduce: exports['nas_channel_reduce'] as SimdKernels['reduce'], affine2: exports['nas_channel_affine2'] as SimdKernels['affine2'], filterGrad: exports['nas_conv2d_filter_grad'] as SimdKernels['filterGrad'], pad: exports['nas_pad_nhwc'] as SimdKernels['pad'], conv: exports['nas_conv2d'] as SimdKernels['conv'], winogradFilter: exports['nas_winograd_filter'] as SimdKernels['winogradFilter'], winograd: exports['nas_conv3x3_winograd'] as SimdKernels['winograd'], reluGrad: exports['nas_relu_grad'] as SimdKernels['reluGrad'], scratch: 0, scratchBytes: 0 };
+    kernels = { reduce: exports['nas_channel_reduce'] as SimdKernels['reduce'], affine2: exports['nas_channel_affine2'] as SimdKernels['affine2'], filterGrad: exports['nas_conv2d_filter_grad'] as SimdKernels['filterGrad'], pad: exports['nas_pad_nhwc'] as SimdKernels['pad'], conv: exports['nas_conv2d'] as SimdKernels['conv'], winogradFilter: exports['nas_winograd_filter'] as SimdKernels['winogradFilter'], winograd: exports['nas_conv3x3_winograd'] as SimdKernels['winograd'], reluGrad: exports['nas_relu_grad'] as SimdKernels['reluGrad'], add: exports['nas_add_f32'] as SimdKernels['add'], scratch: 0, scratchBytes: 0 };
   } catch {
     simdModule = null; // no SIMD in this engine: the JS loops run
   }

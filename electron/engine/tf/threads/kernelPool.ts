@@ -4,16 +4,18 @@
  * tfjs-wasm's single-threaded heap is an unshared ArrayBuffer, so no other thread can read it.
  * The pool owns a second, shared `WebAssembly.Memory` and one helper `worker_threads` worker per
  * extra core running the shared-memory build of the same kernels on it. A job (a convolution or
- * a filter gradient over N images) is split by image:
+ * a filter gradient over N images) comes cut into chunks of images by its shapes alone
+ * (./splitJob); the pool only decides who computes which chunk, never how the job is cut, so the
+ * results are the same bits whatever the timing or the thread count (ADR 0003, round 4):
  *
- *   1. the main thread copies the helpers' share of the inputs (the last images; plus the filter
+ *   1. the main thread copies the helpers' share of the inputs (the last chunks; plus the filter
  *      and bias) from the tfjs heap into the shared memory and publishes the job;
- *   2. it computes its own share in place on the tfjs heap, as without the pool;
+ *   2. it computes its own chunks in place on the tfjs heap, as without the pool;
  *   3. then it claims the helpers' chunks that no helper has claimed yet, from the same atomic
  *      counter, and computes those on the tfjs heap as well (from the original inputs), so a
  *      helper descheduled by other load costs at most the chunk it holds;
- *   4. it waits for the chunks the helpers did, and copies their outputs back (or adds their
- *      partial filter-gradient sums).
+ *   4. it waits for the chunks the helpers did, and copies their outputs back; a filter
+ *      gradient's per-chunk partial sums are added in chunk order, whoever computed them.
  * Copies run at memcpy speed (~0.15 ms per 3 MB warm) against milliseconds of compute.
  *
  * Where SharedArrayBuffer, Atomics, worker_threads or wasm threads are missing, or one core is
@@ -26,9 +28,10 @@ import * as os from 'node:os';
 import { NAS_KERNELS_SHARED_WASM_BASE64 } from '../cpu/nasKernelsWasm';
 import { threadedWasmUnavailable } from './threadedWasm';
 import { KERNEL_WORKER_SOURCE } from './kernelWorkerSource';
+import { chunkCount, chunkRange, isSummed, runJobOnMainThread, runSummedPrefix, type ImageSplitJob } from './splitJob';
 
 /** Control block (Int32 slots at the start of the shared memory); same layout in kernelWorkerSource. */
-const CTRL = { COUNTER: 0, PROGRESS: 1, KIND: 2, SHARE: 3, CHUNK: 4, CHUNKS: 5, SUM_FLOATS: 7, IN0: 8, IN1: 9, W: 10, BIAS: 11, OUT: 12, SCRATCH: 13, SCRATCH_STRIDE: 14, DELAY: 15, G: 16, BUSY: 48, FLAGS: 64 } as const;
+const CTRL = { COUNTER: 0, PROGRESS: 1, KIND: 2, SHARE: 3, CHUNK: 4, CHUNKS: 5, DELAY_RANDOM: 6, SUM_FLOATS: 7, IN0: 8, IN1: 9, W: 10, BIAS: 11, OUT: 12, SCRATCH: 13, SCRATCH_STRIDE: 14, DELAY: 15, G: 16, BUSY: 48, FLAGS: 64 } as const;
 /** Most chunks of one job (FLAGS slots). */
 const MAX_CHUNKS = 512;
 const CTRL_BYTES = 4096;
@@ -42,37 +45,8 @@ const STALL_TIMEOUT_MS = 5000;
 const BACKOFF_SHARE = 0.2;
 const BACKOFF_JOBS = 64;
 
-/** Job kinds (numbers the worker switches on). */
-export const JobKind = { Conv: 1, Winograd: 2, FilterGrad: 3 } as const;
-export type JobKind = (typeof JobKind)[keyof typeof JobKind];
-
-/** A block of floats on the tfjs heap (byte offset). */
-export interface HeapBlock {
-  readonly offset: number;
-  readonly floats: number;
-}
-
-/** One kernel call over `images` images, split between the main thread and the helpers. */
-export interface ImageSplitJob {
-  readonly kind: JobKind;
-  readonly images: number;
-  /** Inputs with one block per image (x; dy for the filter gradient): byte offset, floats per image. */
-  readonly perImage: readonly HeapBlock[];
-  /** Copied whole: the filter (null for the filter gradient), then the bias (or null). */
-  readonly filter: HeapBlock | null;
-  readonly bias: HeapBlock | null;
-  /** Per image (convolutions) or one sum over all images (filter gradient). */
-  readonly output: { readonly offset: number; readonly floatsPerImage: number } | { readonly offset: number; readonly sumFloats: number };
-  /** Geometry for the worker, in the order kernelWorkerSource reads it, for chunks of `chunkImages`. */
-  ints(chunkImages: number): number[];
-  /** Scratch bytes one helper needs for a chunk of `chunkImages` images. */
-  scratchBytes(chunkImages: number): number;
-  /**
-   * Runs images [i0, i1) on the main thread, on the tfjs heap. accumulate: add into a summed
-   * output instead of overwriting it (always false for the first call of a job).
-   */
-  runLocal(i0: number, i1: number, accumulate: boolean): void;
-}
+export { JobKind } from './splitJob';
+export type { HeapBlock, ImageSplitJob } from './splitJob';
 
 export interface KernelPool {
   readonly threads: number;
@@ -172,8 +146,11 @@ function createPool(threads: number): KernelPool | null {
     threads,
     run(job, heap) {
       const n = job.images;
-      const share = Math.floor((n * helpers) / (helpers + 1));
-      if (share < 1) return false;
+      // The partition is the job's (shapes only); the pool only decides who computes which
+      // chunk. The helpers' share is the last chunks, about helpers/(helpers+1) of them.
+      const total = chunkCount(job);
+      const chunks = Math.floor((total * helpers) / (helpers + 1));
+      if (chunks < 1 || chunks > MAX_CHUNKS) return false;
       const c = ctrl();
       // Helpers that have been doing almost nothing (their cores taken by other work) only cost
       // the copies: run the next jobs locally, then try them again.
@@ -190,13 +167,11 @@ function createPool(threads: number): KernelPool | null {
           return false;
         }
       }
-      const first = n - share;
-      const summed = 'sumFloats' in job.output;
-      // About 8 chunks per helper (4 for filter gradients, whose partial sums the main thread
-      // adds): small enough to balance, large enough for the claim to be free.
-      const chunk = Math.max(1, Math.ceil(share / ((summed ? 4 : 8) * helpers)));
-      const chunks = Math.ceil(share / chunk);
-      if (chunks > MAX_CHUNKS) return false;
+      const own = total - chunks;
+      const chunk = job.chunkImages;
+      const first = own * chunk;
+      const share = n - first;
+      const summed = isSummed(job) ? job : null;
       const align = (b: number): number => Math.ceil(b / 64) * 64;
       // Layout: control, filter, bias, per-image inputs (share), output, scratch per helper.
       let at = CTRL_BYTES;
@@ -211,7 +186,7 @@ function createPool(threads: number): KernelPool | null {
       });
       const out = at;
       // Convolutions: the share's output images; filter gradients: one partial dW per chunk.
-      at = align(at + 4 * ('sumFloats' in job.output ? job.output.sumFloats * chunks : job.output.floatsPerImage * share));
+      at = align(at + 4 * (summed ? summed.output.sumFloats * chunks : (job.output as { floatsPerImage: number }).floatsPerImage * share));
       const scratchStride = align(job.scratchBytes(chunk));
       const scratch = at;
       at += scratchStride * helpers;
@@ -225,7 +200,7 @@ function createPool(threads: number): KernelPool | null {
       c[CTRL.SHARE] = share;
       c[CTRL.CHUNK] = chunk;
       c[CTRL.CHUNKS] = chunks;
-      c[CTRL.SUM_FLOATS] = 'sumFloats' in job.output ? job.output.sumFloats : 0;
+      c[CTRL.SUM_FLOATS] = summed ? summed.output.sumFloats : 0;
       c[CTRL.IN0] = inputs[0] ?? 0;
       c[CTRL.IN1] = inputs[1] ?? 0;
       c[CTRL.W] = w;
@@ -235,6 +210,7 @@ function createPool(threads: number): KernelPool | null {
       c[CTRL.SCRATCH_STRIDE] = scratchStride;
       job.ints(chunk).forEach((v, i) => (c[CTRL.G + i] = v));
       c[CTRL.DELAY] = helperDelayMs;
+      c[CTRL.DELAY_RANDOM] = helperDelayRandom ? 1 : 0;
       // Done flags hold the sequence number of the job a chunk was done for; clear them, or a
       // flag left 32,767 jobs ago (the numbers wrap) would read as done. No helper is busy here.
       for (let q = 0; q < chunks; q++) Atomics.store(c, CTRL.FLAGS + q, 0);
@@ -243,18 +219,27 @@ function createPool(threads: number): KernelPool | null {
       Atomics.store(c, CTRL.COUNTER, jobSeq << 16);
       Atomics.notify(c, CTRL.COUNTER);
 
+      // Helper chunk q is chunk own + q of the job; the main thread computes a chunk it takes
+      // from the tfjs heap (a summed job's partial into that chunk's own slot).
+      const runHere = (q: number): void => {
+        if (isSummed(job)) job.runChunk(own + q);
+        else {
+          const [i0, i1] = chunkRange(job, own + q);
+          job.runLocal(i0, i1);
+        }
+      };
       const t0 = performance.now();
-      job.runLocal(0, first, false);
+      if (isSummed(job)) runSummedPrefix(job, own);
+      else job.runLocal(0, first);
       // Expected time of one chunk, from the main thread's own share.
-      const chunkMs = ((performance.now() - t0) / first) * chunk;
+      const chunkMs = (performance.now() - t0) / own;
       // Claim what the helpers have not started.
       const local = new Set<number>();
       for (; mainClaims;) {
         const v = Atomics.load(c, CTRL.COUNTER);
         if ((v & 0xffff) >= chunks) break;
         if (Atomics.compareExchange(c, CTRL.COUNTER, v, v + 1) !== v) continue;
-        const i0 = first + (v & 0xffff) * chunk;
-        job.runLocal(i0, Math.min(n, i0 + chunk), true);
+        runHere(v & 0xffff);
         local.add(v & 0xffff);
       }
       const done = (q: number): boolean => Atomics.load(c, CTRL.FLAGS + q) === jobSeq;
@@ -268,14 +253,13 @@ function createPool(threads: number): KernelPool | null {
         if (waited > patience) {
           if (!mainRedoes) {
             disable(`a kernel worker made no progress for ${STALL_TIMEOUT_MS / 1000} s`, workers);
-            job.runLocal(0, n, false);
+            runJobOnMainThread(job);
             return true;
           }
           // Chunks no helper has started are claimed first, so that the helpers stop.
           for (let v = Atomics.load(c, CTRL.COUNTER); (v & 0xffff) < chunks; v = Atomics.load(c, CTRL.COUNTER)) Atomics.compareExchange(c, CTRL.COUNTER, v, v + 1);
           for (const q of left) {
-            const i0 = first + q * chunk;
-            job.runLocal(i0, Math.min(n, i0 + chunk), true);
+            runHere(q);
             local.add(q);
           }
           stats.redone += left.length;
@@ -289,21 +273,24 @@ function createPool(threads: number): KernelPool | null {
       if (adaptive) noteHelperShare((chunks - local.size) / chunks);
       stats.helperChunks += chunks - local.size;
       stats.mainChunks += local.size;
-      if (local.size === chunks) return true;
       h = heap(); // runLocal may have grown the tfjs heap
+      if (summed) {
+        // Every helper-share partial, in chunk order, whoever computed it: a helper's is copied
+        // from the shared memory into the chunk's slot first, so the same addition runs.
+        const size = summed.output.sumFloats;
+        for (let q = 0; q < chunks; q++) {
+          if (!local.has(q)) copy(shared, out + 4 * q * size, h, summed.partialOffset(own + q), size);
+          summed.addChunk(own + q);
+        }
+        return true;
+      }
+      if (local.size === chunks) return true;
+      const per = (job.output as { floatsPerImage: number }).floatsPerImage;
       for (let q = 0; q < chunks; q++) {
         if (local.has(q)) continue;
         const i0 = q * chunk;
         const count = Math.min(chunk, share - i0);
-        if ('sumFloats' in job.output) {
-          const size = job.output.sumFloats;
-          const dst = new Float32Array(h, job.output.offset, size);
-          const part = new Float32Array(shared, out + 4 * q * size, size);
-          for (let e = 0; e < size; e++) (dst[e] as number) += part[e] as number;
-        } else {
-          const per = job.output.floatsPerImage;
-          copy(shared, out + 4 * per * i0, h, job.output.offset + 4 * per * (first + i0), per * count);
-        }
+        copy(shared, out + 4 * per * i0, h, job.output.offset + 4 * per * (first + i0), per * count);
       }
       return true;
     },
@@ -340,6 +327,7 @@ export function setHelperBackoff(enabled: boolean): void {
   backoffEnabled = enabled;
 }
 let helperDelayMs = 0;
+let helperDelayRandom = false;
 
 /**
  * Whether the main thread recomputes a late helper's chunks (default true). Off, it waits up to
@@ -356,9 +344,13 @@ export function kernelPoolBusy(): boolean {
 }
 let busy: (() => boolean) | null = null;
 
-/** Makes every helper sleep this long before each chunk (tests of a helper that lost its core). */
-export function setHelperDelayForTests(ms: number): void {
+/**
+ * Makes every helper sleep this long before each chunk (tests of a helper that lost its core);
+ * random: a uniformly random time in [0, ms) per chunk instead (tests of timing independence).
+ */
+export function setHelperDelayForTests(ms: number, random = false): void {
   helperDelayMs = Math.max(0, Math.floor(ms));
+  helperDelayRandom = random;
 }
 
 /**

@@ -18,9 +18,11 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, index } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, 0, 1024);
-const COUNTER = 0, PROGRESS = 1, KIND = 2, SHARE = 3, CHUNK = 4, CHUNKS = 5, SUM_FLOATS = 7, BUSY = 48;
+const COUNTER = 0, PROGRESS = 1, KIND = 2, SHARE = 3, CHUNK = 4, CHUNKS = 5, DELAY_RANDOM = 6, SUM_FLOATS = 7, BUSY = 48;
 const IN0 = 8, IN1 = 9, W = 10, BIAS = 11, OUT = 12, SCRATCH = 13, SCRATCH_STRIDE = 14, DELAY = 15, G = 16, FLAGS = 64;
-let seen = Atomics.load(ctrl, COUNTER);
+// The counter starts at 0 in the fresh memory: a job published before this worker got here is
+// still taken (reading the counter here would skip it).
+let seen = 0;
 for (;;) {
   let v = Atomics.load(ctrl, COUNTER);
   if (v === seen) {
@@ -41,8 +43,9 @@ for (;;) {
     if (Atomics.compareExchange(ctrl, COUNTER, v, v + 1) !== v) continue;
     const q = v & 0xffff;
     const i0 = q * chunk;
-    // Tests simulate a helper that lost its core (a delay in ms before each chunk).
-    if (ctrl[DELAY] > 0) Atomics.wait(ctrl, 1023, 0, ctrl[DELAY]);
+    // Tests simulate a helper that lost its core (a delay in ms before each chunk, or a random
+    // one below it).
+    if (ctrl[DELAY] > 0) Atomics.wait(ctrl, 1023, 0, ctrl[DELAY_RANDOM] ? Math.random() * ctrl[DELAY] : ctrl[DELAY]);
     const count = Math.min(chunk, share - i0);
     if (kind === 1 || kind === 2) {
       // g: H, W, Ci, Ho, Wo, Co, kh, kw, s, pt, pb, pl, pr, reluIn, relu, Hp, Wp, u, v, m
@@ -62,7 +65,8 @@ for (;;) {
         k.nas_conv3x3_winograd(xp, u, bias, y, scratch + g[18], scratch + g[19], count, Hp, Wp, Ci, Ho, Wo, Co, g[14]);
       }
     } else if (kind === 3) {
-      // g: H, W, Ci, Ho, Wo, Co, kh, kw, s, pt, pl; each chunk's partial dW in its own slot
+      // g: H, W, Ci, Ho, Wo, Co, kh, kw, s, pt, pl; each chunk's partial dW, from zero, in its
+      // own slot (the main thread adds the partials in chunk order)
       const H = g[0], Wd = g[1], Ci = g[2], Ho = g[3], Wo = g[4], Co = g[5], kh = g[6], kw = g[7];
       k.nas_conv2d_filter_grad(in0 + 4 * i0 * H * Wd * Ci, in1 + 4 * i0 * Ho * Wo * Co, out + 4 * q * sumFloats, count, H, Wd, Ci, Ho, Wo, Co, kh, kw, g[8], g[9], g[10], 0);
     }
