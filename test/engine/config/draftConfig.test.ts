@@ -138,8 +138,8 @@ describe('experiment drafts from the New experiment form', () => {
 
 describe('the form\'s starting values per method (drafts.defaults)', () => {
   it('are each method\'s preset recipe', () => {
-    expect(draftDefaults('oneshot')).toMatchObject({ epochs: 7, archsPerLeaf: 100, gmRepeats: 10, batchSize: 64, learningRate: 0.025, channels: 8, cellsPerStage: 1 });
-    expect(draftDefaults('gm')).toMatchObject({ epochs: 3, archsPerLeaf: 25, gmRepeats: 10 });
+    expect(draftDefaults('oneshot')).toMatchObject({ epochs: 7, archsPerLeaf: 100, gmRepeats: 100, batchSize: 64, learningRate: 0.025, channels: 8, cellsPerStage: 1 });
+    expect(draftDefaults('gm')).toMatchObject({ epochs: 3, archsPerLeaf: 25, gmRepeats: 100 });
     expect(draftDefaults('fewshot')).toMatchObject({ epochs: 3, archsPerLeaf: 20 });
     expect(draftDefaults('supernet')).toMatchObject({ epochs: 5 });
     expect(draftDefaults('abs')).toMatchObject({ epochs: 3, metric: 'angle-cells', dropPerStep: 20, targetSize: 1000, maxTrainImages: null });
