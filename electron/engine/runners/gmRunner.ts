@@ -161,7 +161,10 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
     const levelNodes: SubSupernetNode[] = tree.nodes.filter((n) => n.depth === level && n.status === 'training');
     for (const node of levelNodes) {
       if (ctx.cancelled()) break;
-      const parent = inherit && node.parentId !== null ? loadCheckpoint(path.join(checkpointsRoot(ctx.dir), nodeCheckpoint(node.parentId, 'split'))) : null;
+      // The node a resume restores takes its weights from its own checkpoint, not its parent's:
+      // reading the parent's (weights and momentum) would be wasted I/O.
+      const restoring = resume?.node?.id === node.id;
+      const parent = inherit && node.parentId !== null && !restoring ? loadCheckpoint(path.join(checkpointsRoot(ctx.dir), nodeCheckpoint(node.parentId, 'split'))) : null;
       // --- GM+DARTS: the node's alpha and arch-Adam state; the trainer gets its mixed-mode step and data part.
       const dartsNode: GmDartsNode | null = darts ? darts.startNode({ id: node.id, state: node.state, leaf: final, inherit, parent, seed: nodeSeed(config.seed, node.id) }, config.training.batchSize) : null;
       const trainer: SupernetTrainer = new SupernetTrainer(space, config, dartsNode?.data ?? data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), weightSeed: config.seed, horizon, ...dartsNode?.trainerOptions((): SupernetTrainer => trainer) });
@@ -169,7 +172,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
       try {
         const fresh = (): NodeRecord => ({ id: node.id, fromEpoch: from, toEpoch: to, epochsTrained: 0, inheritance: inherit, valAccuracy: null, candidates: [] });
         let record: NodeRecord;
-        if (resume?.node?.id === node.id) {
+        if (restoring) {
           // The node the resume checkpoint belongs to: weights, momentum, RNGs, epoch and step as saved.
           trainer.restore(resume.checkpoint);
           record = records.get(node.id) ?? fresh();
