@@ -85,6 +85,8 @@ describe('ExperimentsView (an experiment opened read-only)', () => {
     await flushPromises();
     expect(wrapper.get('[data-testid="select-hint"]').text()).toContain('Select');
     await wrapper.get('[data-testid="experiment-link"]').trigger('click');
+    // The detail view is an async component (it brings ECharts): wait for its module, then its request.
+    await vi.dynamicImportSettled();
     await flushPromises();
     expect(router.currentRoute.value.fullPath).toBe('/experiment/abs1');
     expect(api.calls.filter((call) => call.channel === 'experiments.open').map((call) => call.request)).toEqual([{ id: 'abs1' }]);
