@@ -7,6 +7,7 @@ import { NasError, toErrorData } from '../../shared/errors';
 import type { NasErrorData } from '../../shared/errors';
 import type { JobEventInput, JobStatus, OperatorCommand } from '../../shared/model/job';
 import { initBackend } from '../engine/tf/backend';
+import { kernelPoolUsage } from '../engine/tf/threads/kernelPool';
 import { ExperimentStore, readEvents } from '../engine/store/experimentStore';
 import { acquireLock, releaseLock } from '../engine/store/directoryLock';
 import { latestValidCheckpoint } from '../engine/store/checkpointList';
@@ -67,6 +68,8 @@ async function runLocked(spec: JobSpec): Promise<void> {
     batcher.flush(); // at once: the loop is about to wait, and viewers should see the badge now
   };
   const finish = (status: JobStatus, error: NasErrorData | null, summary: Record<string, unknown> | null): void => {
+    const poolUsage = kernelPoolUsage();
+    if (poolUsage) batcher.emit({ type: 'log', level: 'info', message: poolUsage });
     if (error) batcher.emit({ type: 'error', error });
     if (summary) batcher.emit({ type: 'result', summary });
     batcher.emit({ type: 'status', status });

@@ -4,8 +4,6 @@
  * one between steps (three steps, six operators each, down to 36 architectures), a two-
  * generation evolutionary search. About 20 s on the wasm path.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { resolveConfig } from '../../electron/engine/config/resolveConfig';
 import type { ExperimentConfig } from '../../electron/engine/config/experimentConfig';
 
@@ -29,11 +27,4 @@ export function tinyAbsConfig(): ExperimentConfig {
       searchValImages: 32,
     },
   };
-}
-
-/** Writes the tiny config as a config file in `dir` and returns its path. */
-export function writeTinyAbsConfig(dir: string): string {
-  const file = path.join(dir, 'tiny-abs.json');
-  fs.writeFileSync(file, JSON.stringify(tinyAbsConfig(), null, 1));
-  return file;
 }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reluFusedConv2d } from '../../../electron/engine/tf/cpu/convForwardKernel';
-import { defaultKernelThreads, kernelPool, kernelPoolBusy, kernelPoolStats, setHelperBackoff, setHelperDelayForTests, setMainClaimsHelperChunks, setMainRedoesLateChunks, setMinSplitMacs } from '../../../electron/engine/tf/threads/kernelPool';
+import { defaultKernelThreads, kernelPool, kernelPoolBusy, kernelPoolStats, kernelPoolUsage, setHelperBackoff, setHelperDelayForTests, setMainClaimsHelperChunks, setMainRedoesLateChunks, setMinSplitMacs } from '../../../electron/engine/tf/threads/kernelPool';
 import { parseNb201 } from '../../../electron/engine/space/nb201Space';
 import { Nb201Supernet } from '../../../electron/engine/supernet/nb201Supernet';
 import { SgdNesterov } from '../../../electron/engine/train/sgdNesterov';
@@ -89,6 +89,12 @@ describe('kernel pool: SIMD kernels split across a helper worker vs tfjs cpu ker
         expect(after.helperChunks).toBeGreaterThan(before.helperChunks);
       }
       ref.forEach((r, i) => expect(relError(got[i] as Float32Array, r), String(i)).toBeLessThan(1e-4));
+      // The line a job process logs as it ends: the same counts, and the helpers' share of them.
+      const s = kernelPoolStats();
+      const total = s.helperChunks + s.mainChunks;
+      expect(kernelPoolUsage()).toBe(
+        `kernel pool: ${s.jobs} kernel calls split, ${s.helperChunks} of ${total} chunks (${Math.round((100 * s.helperChunks) / total)} %) on helper threads, ${s.redone} recomputed by the main thread, ${s.backoffs} backoffs`,
+      );
     });
   }
 

@@ -86,6 +86,19 @@ export function kernelPoolStats(): { jobs: number; helperChunks: number; mainChu
   return { ...stats };
 }
 
+/**
+ * One line on how the pool shared this process's kernels, or null when no job was split (the
+ * pool off, or no kernel above the split threshold). Job processes log it as they end, so a
+ * run's events show whether its convolutions ran on several threads.
+ */
+export function kernelPoolUsage(): string | null {
+  const s = stats;
+  if (s.jobs === 0) return null;
+  const total = s.helperChunks + s.mainChunks;
+  const share = total === 0 ? 0 : (100 * s.helperChunks) / total;
+  return `kernel pool: ${s.jobs} kernel calls split, ${s.helperChunks} of ${total} chunks (${share.toFixed(0)} %) on helper threads, ${s.redone} recomputed by the main thread, ${s.backoffs} backoffs`;
+}
+
 function disable(reason: string, workers: readonly WorkerLike[]): void {
   disabledReason = reason;
   pool = null;
