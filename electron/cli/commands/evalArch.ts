@@ -2,17 +2,16 @@
  * `nas-shrink eval <arch> [--preset NAME]`: trains one architecture stand-alone with the
  * preset's recipe (ALGORITHMS.md "Project decisions") and prints its test accuracy.
  */
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatError } from '../../../shared/errors';
 import { parseExperimentConfig } from '../../engine/config/experimentConfig';
 import { getPreset } from '../../engine/presets/presets';
 import { readExperimentRecord } from '../../engine/store/experimentStore';
-import { parseBackendName } from '../../engine/tf/backend';
 import { defaultWorkspace } from '../../host/appPaths';
 import { createNodeHost } from '../../host/nodeHost';
-import { intOption, UsageError } from '../cliError';
+import { UsageError } from '../cliError';
 import { followJob } from '../followJob';
+import { START_OPTIONS, startFields } from '../jobOptions';
 
 export const EVAL_HELP = `Usage: nas-shrink eval <arch> [options]
 
@@ -34,17 +33,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      preset: { type: 'string', default: 'nb201-fashion' },
-      data: { type: 'string' },
-      epochs: { type: 'string' },
-      seed: { type: 'string' },
-      'max-train-images': { type: 'string' },
-      out: { type: 'string' },
-      backend: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { ...START_OPTIONS, preset: { type: 'string', default: 'nb201-fashion' } },
   });
   if (values.help) {
     console.log(EVAL_HELP);
@@ -55,22 +44,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const base = getPreset(values.preset ?? 'nb201-fashion');
   if (!base.standalone) throw new UsageError(`Preset ${base.name} has no stand-alone recipe; use --preset nb201-fashion.`);
   const config = parseExperimentConfig({ ...base, name: `${base.name}-eval`, method: 'standalone', architecture: arch }, `eval --preset ${base.name}`);
-  let backend;
-  try {
-    backend = parseBackendName(values.backend);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
   const host = createNodeHost({ workspace: defaultWorkspace(), host: 'cli' });
   const job = host.supervisor.start({
     preset: config.name,
     config,
-    epochs: intOption('epochs', values.epochs),
-    seed: intOption('seed', values.seed, { min: 0 }),
-    maxTrainImages: intOption('max-train-images', values['max-train-images']),
-    dataPath: values.data ? path.resolve(values.data) : undefined,
-    backend,
-    dir: values.out ? path.resolve(values.out) : undefined,
+    ...startFields(values),
   });
   const final = await followJob(host.supervisor, job, values.json === true);
   if (final.status !== 'finished') {

@@ -4,11 +4,11 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseBackendName } from '../../engine/tf/backend';
 import { defaultWorkspace } from '../../host/appPaths';
 import { createNodeHost } from '../../host/nodeHost';
 import { UsageError } from '../cliError';
 import { followJob } from '../followJob';
+import { backendOption, FOLLOW_OPTIONS } from '../jobOptions';
 import { reportEnd } from './run';
 
 export const RESUME_HELP = `Usage: nas-shrink resume DIR [options]
@@ -39,11 +39,7 @@ export async function resumeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      backend: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: FOLLOW_OPTIONS,
   });
   if (values.help) {
     console.log(RESUME_HELP);
@@ -51,12 +47,7 @@ export async function resumeCommand(argv: string[]): Promise<number> {
   }
   const dir = positionals[0];
   if (!dir || positionals.length > 1) throw new UsageError('resume takes exactly one experiment directory, e.g. `nas-shrink resume experiments/<name>`.');
-  let backend;
-  try {
-    backend = parseBackendName(values.backend);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const backend = backendOption(values.backend);
   const host = createNodeHost({ workspace: defaultWorkspace(), host: 'cli' });
   const job = host.supervisor.resume({ dir: path.resolve(dir), backend });
   const json = values.json === true;

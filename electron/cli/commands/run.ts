@@ -2,16 +2,15 @@
  * `nas-shrink run <preset>`: runs one experiment in a job process and follows it: a progress
  * line on a terminal, JSON lines with --json. Ctrl-C cancels cleanly (a second Ctrl-C kills).
  */
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatError } from '../../../shared/errors';
 import type { JobSummary } from '../../../shared/model/job';
 import { readExperimentRecord } from '../../engine/store/experimentStore';
-import { parseBackendName } from '../../engine/tf/backend';
 import { defaultWorkspace } from '../../host/appPaths';
 import { createNodeHost } from '../../host/nodeHost';
-import { intOption, UsageError } from '../cliError';
+import { UsageError } from '../cliError';
 import { followJob } from '../followJob';
+import { START_OPTIONS, startFields } from '../jobOptions';
 
 export const RUN_HELP = `Usage: nas-shrink run <preset | config.json> [options]
 
@@ -34,16 +33,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      data: { type: 'string' },
-      epochs: { type: 'string' },
-      seed: { type: 'string' },
-      'max-train-images': { type: 'string' },
-      backend: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: START_OPTIONS,
   });
   if (values.help) {
     console.log(RUN_HELP);
@@ -51,21 +41,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const preset = positionals[0];
   if (!preset || positionals.length > 1) throw new UsageError('run takes exactly one preset name or config file, e.g. `nas-shrink run cnn-fashion` (see `nas-shrink presets`).');
-  let backend;
-  try {
-    backend = parseBackendName(values.backend);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const request = {
-    preset,
-    epochs: intOption('epochs', values.epochs),
-    seed: intOption('seed', values.seed, { min: 0 }),
-    maxTrainImages: intOption('max-train-images', values['max-train-images']),
-    dataPath: values.data ? path.resolve(values.data) : undefined,
-    backend,
-    dir: values.out ? path.resolve(values.out) : undefined,
-  };
+  const request = { preset, ...startFields(values) };
   const host = createNodeHost({ workspace: defaultWorkspace(), host: 'cli' });
   const job = host.supervisor.start(request);
   const json = values.json === true;
