@@ -8,28 +8,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { requireBuilt } from '../helpers/built';
-import { launchChromium, SCREENSHOT_DIR } from '../helpers/browser';
-import { startServe } from '../helpers/serveProcess';
-import type { ServeProcess } from '../helpers/serveProcess';
+import type { Page } from 'playwright-core';
+import { E2eSession } from '../helpers/e2eSession';
 
 /** An op a weak supernet's angle usually drops (so the lock visibly keeps it), and a conv to force out. */
 const LOCKED = '1<-0:none';
 const FORCED = '3<-0:nor_conv_3x3';
 
-let serve: ServeProcess | null = null;
-let browser: Browser;
+let session: E2eSession;
 let page: Page;
-let workspace: string;
-
-/** A full-page screenshot from the top (scrolled, the sticky header would sit mid-page in the image). */
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `abs-${name}.png`), fullPage: true });
-}
 const op = (key: string) => page.locator(`[data-testid="tree-operator"][data-key="${key}"]`);
 
 interface EventLine {
@@ -47,36 +35,28 @@ function readEvents(dir: string): EventLine[] {
 }
 
 beforeAll(async () => {
-  requireBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-e2e-abs-'));
-  serve = await startServe(workspace);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  session = await E2eSession.open('abs', { acceptDownloads: true });
+  ({ page } = session);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 describe('ABS in Chromium through nas-shrink serve', () => {
   it('runs ABS from the UI and applies a lock and a force-drop from the space tree at the shrink step', async () => {
-    await page.goto(serve!.url);
+    await page.goto(session.serve.url);
     // The empty states a first-time user sees.
     await page.locator('[data-testid="empty-experiments"]').waitFor({ timeout: 30_000 });
-    await shot('empty-experiments');
+    await session.shot('empty-experiments');
     await page.click('[data-testid="nav-compare"]');
     expect(await page.locator('[data-testid="table-empty"]').textContent()).toContain('No experiment directories in the workspace yet.');
-    await shot('empty-browser');
+    await session.shot('empty-browser');
     await page.click('[data-testid="nav-new"]');
     await page.locator('[data-testid="start-nb201-fashion-abs"]').waitFor();
     // Two epochs on 2,400 images (2,000 train, 400 validation): long enough to click, short enough to finish.
     await page.fill('[data-testid="epochs-nb201-fashion-abs"]', '2');
     await page.fill('[data-testid="seed-nb201-fashion-abs"]', '3');
     await page.fill('[data-testid="images-nb201-fashion-abs"]', '2400');
-    await shot('new-experiment');
+    await session.shot('new-experiment');
     await page.click('[data-testid="start-nb201-fashion-abs"]');
     await page.locator('[data-testid="job-view"]').waitFor({ timeout: 30_000 });
 
@@ -92,7 +72,7 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     expect(await op(LOCKED).getAttribute('data-pending')).toBe('lock');
     expect(await op(FORCED).getAttribute('data-pending')).toBe('force-drop');
     expect(await page.locator('[data-testid="space-size"]').getAttribute('data-size')).toBe(String(5 ** 5 * 4));
-    await shot('commands-pending');
+    await session.shot('commands-pending');
 
     // The shrink step: the locked op is still in the space, the forced one is out, by the user.
     await expect.poll(() => op(FORCED).getAttribute('data-state'), { timeout: 120_000 }).toBe('force-dropped');
@@ -101,16 +81,16 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     expect(await op(LOCKED).locator('[data-testid="tree-operator-state"]').textContent()).toMatch(/^locked( · kept at step 1)?$/);
     expect(await op(LOCKED).getAttribute('data-pending')).toBe('');
     await page.locator('[data-testid="score-bars"]').first().waitFor();
-    await shot('shrunk');
+    await session.shot('shrunk');
 
     await expect.poll(async () => (await page.locator('[data-testid="job-status"]').textContent()) ?? '', { timeout: 180_000 }).toMatch(/finished/i);
     await page.locator('[data-testid="best-row"]').first().waitFor({ timeout: 30_000 });
-    await shot('finished');
+    await session.shot('finished');
 
     // What the job recorded: both commands accepted before the step, and the step honoured them.
-    const dirs = fs.readdirSync(workspace);
+    const dirs = fs.readdirSync(session.workspace);
     expect(dirs).toHaveLength(1);
-    const events = readEvents(path.join(workspace, dirs[0]!));
+    const events = readEvents(path.join(session.workspace, dirs[0]!));
     const shrink = events.find((e) => e.type === 'shrink') as EventLine & { dropped: { key: string; reason: string }[]; remaining: string[][] };
     const answers = events.filter((e) => e.type === 'command') as (EventLine & { command: { kind: string; key: string }; accepted: boolean })[];
     expect(answers.map((a) => [a.command.kind, a.command.key, a.accepted])).toEqual([
@@ -125,12 +105,10 @@ describe('ABS in Chromium through nas-shrink serve', () => {
   }, 480_000);
 
   it('opens the finished experiment read-only after a restart and exports the scores as CSV', async () => {
-    await serve!.stop();
-    serve = await startServe(workspace);
-    await page.goto(serve.url);
+    await page.goto((await session.restartServe()).url);
     await page.locator('[data-testid="experiment-row"]').first().waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid="experiment-row"]').count()).toBe(1);
-    await shot('experiments-browser');
+    await session.shot('experiments-browser');
 
     await page.click('[data-testid="experiment-link"]');
     await page.locator('[data-testid="experiment-view"]').waitFor();
@@ -138,10 +116,10 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     expect(await op(LOCKED).getAttribute('data-state')).toBe('locked');
     expect(await page.locator('[data-testid="op-lock"]').count()).toBe(0); // read-only: no commands
     await page.locator('[data-testid="best-row"]').first().waitFor();
-    await shot('experiment-read-only');
+    await session.shot('experiment-read-only');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="scores-csv"]')]);
-    expect(download.suggestedFilename()).toBe(`${fs.readdirSync(workspace)[0]}-operator-scores.csv`);
+    expect(download.suggestedFilename()).toBe(`${fs.readdirSync(session.workspace)[0]}-operator-scores.csv`);
     const file = await download.path();
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('step,epoch,metric,edge,op,key,score,rank_on_edge,dropped,drop_reason');
@@ -156,9 +134,9 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     // The second run stands for the same experiment with another seed, copied in from another
     // machine: this run's folder with every operator score perturbed (a second real ABS run
     // would double this test's minute on two shared cores).
-    const [id] = fs.readdirSync(workspace);
-    const source = path.join(workspace, id!);
-    const copy = path.join(workspace, `${id}-seed2`);
+    const [id] = fs.readdirSync(session.workspace);
+    const source = path.join(session.workspace, id!);
+    const copy = path.join(session.workspace, `${id}-seed2`);
     fs.mkdirSync(copy);
     const perturb = (scores: Record<string, number>): Record<string, number> =>
       Object.fromEntries(Object.entries(scores).map(([key, value], i) => [key, value * (1 + 0.3 * Math.sin(i * 2.1))]));
@@ -173,7 +151,7 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     await expect.poll(() => page.locator('[data-testid="table-row"]').count(), { timeout: 30_000 }).toBe(2);
     await page.fill('[data-testid="filter-text"]', 'no-such-run');
     expect(await page.locator('[data-testid="table-empty"]').textContent()).toContain('No experiment matches the filter.');
-    await shot('browser-filtered');
+    await session.shot('browser-filtered');
     await page.fill('[data-testid="filter-text"]', '');
     for (const pick of await page.locator('[data-testid="compare-pick"]').all()) await pick.check();
     await page.locator('[data-testid="compare-scores-table"]').waitFor({ timeout: 30_000 });
@@ -181,7 +159,7 @@ describe('ABS in Chromium through nas-shrink serve', () => {
     expect(await page.locator('[data-testid="compare-tau"]').textContent()).toMatch(/Kendall τ of .+ against .+: (-?\d\.\d{3})/);
     expect(Number(await page.locator('[data-testid="compare-val-accuracy"]').getAttribute('data-points'))).toBeGreaterThan(0);
     await page.locator('[data-testid="compare-scatter"] canvas').first().waitFor();
-    await shot('compare');
+    await session.shot('compare');
 
     const save = async (testid: string, scope = page.locator('body')): Promise<{ name: string; text: string }> => {
       const [download] = await Promise.all([page.waitForEvent('download'), scope.locator(`[data-testid="${testid}"]`).first().click()]);

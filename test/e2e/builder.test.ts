@@ -7,57 +7,38 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { requireBuilt } from '../helpers/built';
-import { launchChromium, SCREENSHOT_DIR } from '../helpers/browser';
-import { startServe } from '../helpers/serveProcess';
-import type { ServeProcess } from '../helpers/serveProcess';
+import type { Page } from 'playwright-core';
+import { E2eSession } from '../helpers/e2eSession';
 import { bundledSampleDir } from '../../electron/engine/data';
 
-let serve: ServeProcess;
-let browser: Browser;
+let session: E2eSession;
 let page: Page;
-let workspace: string;
-
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `builder-${name}.png`), fullPage: true });
-}
 
 const fieldError = (id: string) => page.locator(`[data-field="${id}"] [data-testid="builder-field-error"]`);
 
 beforeAll(async () => {
-  requireBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-e2e-builder-'));
-  serve = await startServe(workspace);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  session = await E2eSession.open('builder');
+  ({ page } = session);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 describe('the experiment builder in Chromium', () => {
   it('explains invalid choices next to their fields, opens a typed IDX folder, and starts the experiment', async () => {
-    await page.goto(serve.url);
+    await page.goto(session.serve.url);
     await page.click('[data-testid="nav-new"]');
     await page.click('[data-testid="new-tab-build"]');
     await expect.poll(async () => page.locator('[data-testid="builder-space-size"]').textContent(), { timeout: 30_000 }).toBe('15,625 architectures in the space');
 
-    const missing = path.join(workspace, 'no-such-folder');
+    const missing = path.join(session.workspace, 'no-such-folder');
     await page.click('[data-testid="builder-dataset-path-choice"]');
     await page.fill('[data-testid="builder-dataset-path"]', missing);
     await page.fill('[data-testid="builder-targetSize"]', '20000');
     await expect.poll(async () => fieldError('builder-dataset').textContent(), { timeout: 30_000 }).toContain(`${missing} does not exist`);
     expect(await fieldError('builder-target').textContent()).toContain('must be smaller than the space (15,625 architectures)');
     expect(await page.locator('[data-testid="builder-start"]').isDisabled()).toBe(true);
-    await shot('invalid');
+    await session.shot('invalid');
 
     await page.fill('[data-testid="builder-dataset-path"]', bundledSampleDir());
     await page.fill('[data-testid="builder-targetSize"]', '1000');
@@ -67,20 +48,20 @@ describe('the experiment builder in Chromium', () => {
     await expect.poll(async () => (await page.locator('[data-testid="builder-dataset-found"]').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toMatch(/IDX files .*28x28x1 images, 10 classes/);
     await expect.poll(() => page.locator('[data-testid="builder-start"]').isDisabled(), { timeout: 30_000 }).toBe(false);
     expect(await page.locator('[data-testid="builder-summary-line"]').count()).toBeGreaterThanOrEqual(3);
-    await shot('valid');
+    await session.shot('valid');
 
     await page.click('[data-testid="builder-start"]');
     await page.locator('[data-testid="job-view"]').waitFor({ timeout: 30_000 });
-    const dirs = fs.readdirSync(workspace).filter((name) => name.includes('built-abs'));
+    const dirs = fs.readdirSync(session.workspace).filter((name) => name.includes('built-abs'));
     expect(dirs).toHaveLength(1);
-    const record = JSON.parse(fs.readFileSync(path.join(workspace, dirs[0]!, 'experiment.json'), 'utf8')) as { config: Record<string, unknown> };
+    const record = JSON.parse(fs.readFileSync(path.join(session.workspace, dirs[0]!, 'experiment.json'), 'utf8')) as { config: Record<string, unknown> };
     expect(record.config).toMatchObject({ name: 'built-abs', method: 'abs', maxTrainImages: 600, dataset: { kind: 'idx', path: bundledSampleDir() }, training: { epochs: 1 } });
     await page.click('[data-testid="job-cancel"]');
     await expect.poll(async () => (await page.locator('[data-testid="job-status"]').textContent()) ?? '', { timeout: 60_000 }).toMatch(/cancelled/i);
   }, 180_000);
 
   it('builds a GM-NAS experiment: R and the leaf search, too few epochs on the epochs field, the split plan in the summary', async () => {
-    await page.goto(serve.url);
+    await page.goto(session.serve.url);
     await page.click('[data-testid="nav-new"]');
     await page.click('[data-testid="new-tab-build"]');
     await page.click('[data-testid="builder-method-gm"]');
@@ -97,6 +78,6 @@ describe('the experiment builder in Chromium', () => {
     expect(summary).toContain('26 supernet node-epochs in all');
     expect(summary).toContain('RSPS search of 7 random architectures');
     expect(await page.locator('[data-testid="builder-start"]').isDisabled()).toBe(false);
-    await shot('gm');
+    await session.shot('gm');
   }, 120_000);
 });

@@ -8,45 +8,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { requireBuilt } from '../helpers/built';
-import { launchChromium, SCREENSHOT_DIR } from '../helpers/browser';
-import { startServe } from '../helpers/serveProcess';
-import type { ServeProcess } from '../helpers/serveProcess';
+import type { Page } from 'playwright-core';
+import { E2eSession } from '../helpers/e2eSession';
 import { readEvents } from '../../electron/engine/store/experimentStore';
 
-let serve: ServeProcess;
-let browser: Browser;
+let session: E2eSession;
 let page: Page;
-let workspace: string;
-
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `gm-${name}.png`), fullPage: true });
-}
 
 const text = async (selector: string): Promise<string> => (await page.locator(selector).first().textContent().catch(() => '')) ?? '';
 
 beforeAll(async () => {
-  requireBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-e2e-gm-'));
-  serve = await startServe(workspace);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  session = await E2eSession.open('gm');
+  ({ page } = session);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 describe('a GM-NAS run from the UI in Chromium', () => {
   it('builds and starts it, pauses and continues it, shows its splits live, and opens a leaf', async () => {
-    await page.goto(serve.url);
+    await page.goto(session.serve.url);
     await page.click('[data-testid="nav-new"]');
     await page.click('[data-testid="new-tab-build"]');
     await page.click('[data-testid="builder-method-gm"]');
@@ -69,10 +50,10 @@ describe('a GM-NAS run from the UI in Chromium', () => {
     await expect.poll(() => text('[data-testid="job-status"]'), { timeout: 60_000 }).toBe('paused');
     expect(await text('[data-testid="job-pause"]')).toContain('Continue');
     expect(await text('[data-testid="job-paused-note"]')).toMatch(/^paused · .* left after Continue$/);
-    const dir = path.join(workspace, fs.readdirSync(workspace).find((name) => name.includes('e2e-gm'))!);
+    const dir = path.join(session.workspace, fs.readdirSync(session.workspace).find((name) => name.includes('e2e-gm'))!);
     const stepsAt = (): number => readEvents(dir).events.filter((e) => e.type === 'progress').length;
     const atHold = stepsAt();
-    await shot('paused');
+    await session.shot('paused');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(stepsAt()).toBe(atHold); // nothing trained while paused
     await page.click('[data-testid="job-pause"]');
@@ -88,7 +69,7 @@ describe('a GM-NAS run from the UI in Chromium', () => {
     expect(await page.locator('[data-testid="split-group"]').count()).toBeGreaterThanOrEqual(2);
     await page.locator('[data-testid="gm-matrix"] canvas').first().waitFor();
     const liveStatus = await text('[data-testid="job-status"]');
-    await shot('split-live');
+    await session.shot('split-live');
 
     await expect.poll(() => text('[data-testid="job-status"]'), { timeout: 180_000 }).toBe('finished');
     expect(liveStatus).not.toBe('finished'); // the split was seen while the job ran
@@ -105,7 +86,7 @@ describe('a GM-NAS run from the UI in Chromium', () => {
     const detail = page.locator('[data-testid="split-node-detail"]');
     await expect.poll(() => detail.locator('canvas').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.locator('[data-testid="split-candidate"]').count(), { timeout: 30_000 }).toBe(3);
-    await shot('leaf');
+    await session.shot('leaf');
 
     // Browse & compare: the run against a NAS-Bench-201-style table typed as a path on the host.
     // The table holds the run's saved candidates with made-up accuracies (and one row more).
@@ -114,7 +95,7 @@ describe('a GM-NAS run from the UI in Chromium', () => {
     for (const node of results.nodes) for (const c of node.candidates) saved.set(c.architecture, c.fitness);
     const archs = [...saved.keys()];
     const accuracy = (k: number): number => 80 + ((k * 7) % 11);
-    const csv = path.join(workspace, '..', `${path.basename(workspace)}-nb201.csv`);
+    const csv = path.join(session.workspace, '..', `${path.basename(session.workspace)}-nb201.csv`);
     fs.writeFileSync(csv, ['index,ArchitectureString,CIFAR10TestAccuracy200Epochs', ...archs.map((a, k) => `${k},${a},${accuracy(k)}`), `99,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,10`].join('\n'));
     try {
       await page.click('[data-testid="nav-compare"]');
@@ -147,7 +128,7 @@ describe('a GM-NAS run from the UI in Chromium', () => {
       const denominator = Math.sqrt((concordant + discordant + tiedX) * (concordant + discordant + tiedY));
       expect(await row.locator('[data-testid="truth-tau"]').textContent()).toBe(denominator === 0 ? '—' : ((concordant - discordant) / denominator).toFixed(3));
       await page.locator('[data-testid="truth-scatter"] canvas').first().waitFor();
-      await shot('truth');
+      await session.shot('truth');
     } finally {
       fs.rmSync(csv, { force: true });
     }
