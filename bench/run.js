@@ -8,6 +8,8 @@
 //          --python /usr/bin/python3        --no-torch
 //          --load   instead: the load benchmark (1,000 experiments, 100,000 events, CLI, host and browser view; memory over a long run; bench/loadBench.js)
 //          --kernels [N]: instead, per-kernel timings of our SIMD kernels with and without the kernel pool (best of N)
+//          --scoring [N]: instead, the angle metric over all 15,625 NB201 architectures and Kendall tau-b of 15,625
+//                         items, each beside the literal / pairwise computation (bench/scoringBench.ts; best of N)
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -28,6 +30,7 @@ function parseArgs(argv) {
     else if (a === '--python') opts.python = next();
     else if (a === '--no-torch') opts.torch = false;
     else if (a === '--kernels') opts.kernels = /^\d+$/.test(argv[i + 1] || '') ? Number(next()) : 15;
+    else if (a === '--scoring') opts.scoring = /^\d+$/.test(argv[i + 1] || '') ? Number(next()) : 3;
     else throw new Error(`bench: unknown option ${a}`);
   }
   return opts;
@@ -101,8 +104,9 @@ function fmt(v, digits = 1) {
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (opts.kernels) {
-    const r = spawnSync(process.execPath, [bundle('kernelBench'), String(opts.kernels)], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
+  for (const [entry, repeat] of [['kernelBench', opts.kernels], ['scoringBench', opts.scoring]]) {
+    if (!repeat) continue;
+    const r = spawnSync(process.execPath, [bundle(entry), String(repeat)], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
     process.exitCode = r.status ?? 1;
     return;
   }

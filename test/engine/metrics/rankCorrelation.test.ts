@@ -64,13 +64,13 @@ describe('Kendall tau-b', () => {
     expect(() => kendallTau([1, 2], [1])).toThrow();
   });
 
-  it('takes 15,625 items in well under a second', () => {
+  // Its speed on all 15,625 NB201 architectures, beside the pair count: `npm run bench -- --scoring`.
+  it('matches the pairwise definition on 3,000 continuous items (merge-sort swap counts past one level)', () => {
     const rng = new SeededRng(9);
-    const x = Array.from({ length: 15_625 }, () => rng.next());
+    const x = Array.from({ length: 3_000 }, () => rng.next());
     const y = x.map((v) => v + rng.normal() * 0.3);
-    const t0 = performance.now();
     const tau = kendallTau(x, y);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(tau).toBeCloseTo(bruteTauB(x, y), 12);
     expect(tau).toBeGreaterThan(0.3);
   });
 });

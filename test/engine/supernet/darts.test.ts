@@ -245,10 +245,7 @@ describe('DARTS supernet training', () => {
     const first = supernetTrainStep(net, opt, x, y, [path], 0.05, opts).loss;
     const count = tf.memory().numTensors;
     let last = first;
-    const t0 = performance.now();
     for (let i = 0; i < 10; i++) last = supernetTrainStep(net, opt, x, y, [path], 0.05, opts).loss;
-    const ms = (performance.now() - t0) / 10;
-    console.log(`DARTS tiny (C=4, L=3, batch 6 of 8x8): ${ms.toFixed(1)} ms/step, ${((6 * 1000) / ms).toFixed(0)} img/s on wasm`);
     expect(tf.memory().numTensors).toBe(count);
     expect(last).toBeLessThan(first * 0.7);
     tf.dispose([x, y]);
