@@ -40,10 +40,10 @@ export function tinyGmConfig(preset = 'nb201-fashion-gm', epochs = 4): Experimen
   );
 }
 
-/** Writes the tiny config as a config file in `dir` and returns its path. */
-export function writeTinyGmConfig(dir: string): string {
+/** Writes the tiny config (default: GM+RSPS) as a config file in `dir` and returns its path. */
+export function writeTinyGmConfig(dir: string, config: ExperimentConfig = tinyGmConfig()): string {
   const file = path.join(dir, 'tiny-gm.json');
-  fs.writeFileSync(file, JSON.stringify(tinyGmConfig(), null, 1));
+  fs.writeFileSync(file, JSON.stringify(config, null, 1));
   return file;
 }
 

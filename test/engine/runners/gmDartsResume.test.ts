@@ -140,6 +140,22 @@ describe('GM+DARTS run killed and resumed', { timeout: 600_000 }, () => {
     expect(readEvents(dir).events.filter((e) => e.type === 'split').map((e) => (e.type === 'split' ? e.parentId : -1))).toEqual([0, 1, 2]);
   });
 
+  it('refuses, by checkpoint and with a fix, a GM+DARTS checkpoint without its stream or alpha records (an older version)', async () => {
+    const from = loadCheckpoint(path.join(checkpointsRoot(wholeDir), 'node-4-epoch-3'));
+    const gm = from.meta.extra['gm'] as { progress: Record<string, unknown> };
+    const withoutStream: LoadedCheckpoint = { ...from, meta: { ...from.meta, extra: { ...from.meta.extra, [ALPHA_BATCHES_EXTRA]: undefined } } };
+    const withoutRecords: LoadedCheckpoint = { ...from, meta: { ...from.meta, extra: { ...from.meta.extra, gm: { ...gm, progress: { ...gm.progress, darts: undefined } } } } };
+    for (const [checkpoint, message] of [
+      [withoutStream, "Checkpoint 'node-4-epoch-3' has no GM+DARTS alpha-batch stream (meta.extra.alphaBatches) to resume from."],
+      [withoutRecords, "Checkpoint 'node-4-epoch-3' has no GM+DARTS alpha records (progress.darts) to resume from."],
+    ] as const) {
+      const dir = newGmExperiment(config, 'nas-gmdartsresume-');
+      const before = tf.memory().numTensors;
+      await expect(runGm(config, dir, { resumeFrom: checkpoint })).rejects.toThrow(message);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
   it("during the final pick: the leaves' derived architectures and alpha records come from gm-progress", async () => {
     const { resumed, from } = await killAndResume({ event: progressIn('halving 1: 1/4') }, 'gm-progress');
     const saved = readGmCheckpointState(from).progress;
