@@ -8,10 +8,9 @@
  *   arch/adam/v       float32 [choices, K]  Adam's second moment
  *   meta.extra.arch   { adamStep, alphaSteps }
  *
- * (gmDartsRun.ts adds the node's alpha-batch stream, `meta.extra.alphaBatches`, which a child
- * does not inherit.)
- *
- * so a child loads its parent's state whatever tfjs variable names the two processes gave them.
+ * so a child loads its parent's state whatever tfjs variable names the two processes gave them,
+ * and a resumed node its own (gmDartsRun.ts adds the node's alpha-batch stream,
+ * `meta.extra.alphaBatches`, which a child does not inherit).
  *
  * alpha starts at exactly 0 (uniform masked softmax), not DARTS's 1e-3 * N(0, 1): before the
  * final split B5 wants uniform weights anyway, and after it the ops' different outputs break the
