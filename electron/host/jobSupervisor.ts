@@ -113,7 +113,7 @@ export class JobSupervisor {
       throw new NasError('INVALID_CONFIG', `${dir} has finished; there is nothing to resume.`, { fix: 'Start a new experiment with `nas-shrink run` (e.g. with more --epochs).' });
     }
     const config = parseExperimentConfig(record.config, `${dir}/experiment.json`);
-    const refusal = resumeRefusal(config.method, config.gm?.search);
+    const refusal = resumeRefusal(config.method);
     if (refusal) {
       throw new NasError('INVALID_CONFIG', `${refusal.charAt(0).toUpperCase()}${refusal.slice(1)}; ${dir} stays as it is.`, { fix: `Start it again: \`nas-shrink run ${record.preset}\`.` });
     }

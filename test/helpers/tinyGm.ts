@@ -40,9 +40,21 @@ export function tinyGmConfig(preset = 'nb201-fashion-gm', epochs = 4): Experimen
   );
 }
 
-/** Writes the tiny config as a config file in `dir` and returns its path. */
-export function writeTinyGmConfig(dir: string): string {
+/** Writes the tiny config (default: GM+RSPS) as a config file in `dir` and returns its path. */
+export function writeTinyGmConfig(dir: string, config: ExperimentConfig = tinyGmConfig()): string {
   const file = path.join(dir, 'tiny-gm.json');
-  fs.writeFileSync(file, JSON.stringify(tinyGmConfig(), null, 1));
+  fs.writeFileSync(file, JSON.stringify(config, null, 1));
   return file;
+}
+
+/**
+ * The tiny GM+DARTS run of the resume tests: the tiny GM run's space, R and halving, on the
+ * nb201-gm-darts schedule over 4 epochs (splits at 1 and 2; four leaves train 2 epochs each with
+ * alpha unfrozen), 120 bundled images (96 for training). alphaFraction 0.55 cuts them into 43
+ * for the weights (2 steps per epoch) and 53 for alpha (3 batches per pass), so an epoch's end
+ * falls inside an alpha pass, as on real data, and a leaf's second epoch starts a new pass.
+ */
+export function tinyGmDartsConfig(): ExperimentConfig {
+  const base = tinyGmConfig('nb201-fashion-gm-darts', 4);
+  return parseExperimentConfig({ ...base, name: 'tiny-nb201-fashion-gm-darts', maxTrainImages: 120, gm: { ...base.gm!, darts: { ...base.gm!.darts, alphaFraction: 0.55 } } }, 'test');
 }

@@ -1,9 +1,10 @@
 /**
- * A real GM job process killed with SIGKILL while a second-level sub-supernet trains, resumed
- * through the supervisor (as `nas-shrink resume` and the Resume button do), must end with the
- * results.json of an uninterrupted run of the same seed: the tree, every split decision with its
- * GM matrices, the node records, the leaf candidates and the final pick. The in-process kills at
- * each kind of point are test/engine/runners/gmResume.test.ts.
+ * A real GM job process killed with SIGKILL while a sub-supernet trains, resumed through the
+ * supervisor (as `nas-shrink resume` and the Resume button do), must end with the results.json
+ * of an uninterrupted run of the same seed: the tree, every split decision with its GM matrices,
+ * the node records, the leaf candidates and the final pick; for GM+DARTS also every node's alpha
+ * record and history and each leaf's derived architecture. The in-process kills at each kind of
+ * point are test/engine/runners/gmResume.test.ts and gmDartsResume.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
@@ -18,7 +19,8 @@ import { readExperimentDetail } from '../../electron/engine/store/experimentDeta
 import { lockFile } from '../../electron/engine/store/directoryLock';
 import type { JobEvent } from '../../shared/model/job';
 import { requireBuilt } from '../helpers/built';
-import { writeTinyGmConfig } from '../helpers/tinyGm';
+import type { ExperimentConfig } from '../../electron/engine/config/experimentConfig';
+import { tinyGmConfig, tinyGmDartsConfig, writeTinyGmConfig } from '../helpers/tinyGm';
 
 function results(dir: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as Record<string, unknown>;
@@ -27,9 +29,13 @@ function results(dir: string): Record<string, unknown> {
 describe('GM resume after kill -9', () => {
   requireBuilt();
 
-  it('a tiny GM run killed while a sub-supernet trains and resumed equals the uninterrupted run', async () => {
+  /**
+   * Runs `tiny` uninterrupted and, beside it, once SIGKILLed when `killWhen` first holds for an
+   * event that reached the host; resumes the killed one through the supervisor and compares.
+   */
+  async function killAndResume(tiny: ExperimentConfig, killWhen: (e: JobEvent) => boolean): Promise<{ whole: Record<string, unknown> }> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-gmresume-'));
-    const config = writeTinyGmConfig(root);
+    const config = writeTinyGmConfig(root, tiny);
     const pids: number[] = [];
     const launcher: JobLauncher = (entry, log, env) => {
       const child = forkLauncher(entry, log, env);
@@ -44,9 +50,7 @@ describe('GM resume after kill -9', () => {
     const victim = pids[1] as number;
     const seen: JobEvent[] = [];
     supervisor.subscribe(killed.jobId, (events) => seen.push(...events), () => undefined);
-    // Sub-supernet 1 trains after the root's split; six nodes, their searches and the halving
-    // are still to come, so the kill lands mid-run even though events reach us late.
-    await expect.poll(() => seen.some((e) => e.type === 'progress' && e.phase === 'sub-supernet 1'), { timeout: 120_000, interval: 10 }).toBe(true);
+    await expect.poll(() => seen.some(killWhen), { timeout: 120_000, interval: 10 }).toBe(true);
     process.kill(victim, 'SIGKILL');
     const crashed = await supervisor.whenEnded(killed.jobId);
     expect(crashed.status).toBe('failed');
@@ -77,5 +81,19 @@ describe('GM resume after kill -9', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(after.some((e) => e.type === 'log' && /^resumed from checkpoint '(node-\d+-(init|split|last|epoch-\d+)|gm-progress)'/.test(e.message))).toBe(true);
     expect(after.some((e) => e.type === 'log' && e.message.startsWith('GM resumed at '))).toBe(true);
+    return { whole: a };
+  }
+
+  it('a tiny GM run killed while a sub-supernet trains and resumed equals the uninterrupted run', async () => {
+    // Sub-supernet 1 trains after the root's split; six nodes, their searches and the halving
+    // are still to come, so the kill lands mid-run even though events reach us late.
+    await killAndResume(tinyGmConfig(), (e) => e.type === 'progress' && e.phase === 'sub-supernet 1');
+  }, 240_000);
+
+  it('a tiny GM+DARTS run killed while a leaf trains alpha and resumed equals the uninterrupted run', async () => {
+    // Leaf 3's second epoch: alpha moving, its alpha pass part-way; three leaves and the halving
+    // are still to come.
+    const { whole } = await killAndResume(tinyGmDartsConfig(), (e) => e.type === 'progress' && e.phase === 'sub-supernet 3' && e.epoch === 4);
+    expect((whole['darts'] as { nodes: Record<string, { steps: number }> }).nodes['3']?.steps).toBeGreaterThan(0);
   }, 240_000);
 });

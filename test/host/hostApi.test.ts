@@ -122,18 +122,20 @@ describe('experiments.open', () => {
     expect(((await api.invoke('experiments.open', { id: 'done-run' })) as { resumable?: boolean }).resumable).toBe(false);
   });
 
-  it('offers Resume for a killed GM run (method gm resumes), not for a cnn run', async () => {
+  it('offers Resume for a killed GM+RSPS or GM+DARTS run (method gm resumes), not for a cnn run', async () => {
     const fs = await import('node:fs');
     const path = await import('node:path');
     const { ExperimentStore } = await import('../../electron/engine/store/experimentStore');
     const { releaseLock } = await import('../../electron/engine/store/directoryLock');
     const supervisor = new FakeSupervisor(fs.mkdtempSync(path.join(os.tmpdir(), 'nas-open-gm-')));
     const api = createHostApi({ supervisor: supervisor.asSupervisor(), environment: () => Promise.reject(new Error('unused')) as Promise<Environment> });
-    for (const [id, method] of [['gm-run', 'gm'], ['cnn-run', 'cnn']] as const) {
-      ExperimentStore.create(path.join(supervisor.workspace, id), { id, preset: 'nb201-fashion-gm', created: 1, status: 'failed', config: { method }, backend: 'cpu', versions: {}, error: null, summary: null });
+    const runs = [['gm-run', { method: 'gm' }], ['gm-darts-run', { method: 'gm', gm: { setting: 'nb201-gm-darts', search: 'darts' } }], ['cnn-run', { method: 'cnn' }]] as const;
+    for (const [id, config] of runs) {
+      ExperimentStore.create(path.join(supervisor.workspace, id), { id, preset: 'nb201-fashion-gm', created: 1, status: 'failed', config, backend: 'cpu', versions: {}, error: null, summary: null });
       releaseLock(path.join(supervisor.workspace, id));
     }
     expect(((await api.invoke('experiments.open', { id: 'gm-run' })) as { resumable?: boolean }).resumable).toBe(true);
+    expect(((await api.invoke('experiments.open', { id: 'gm-darts-run' })) as { resumable?: boolean }).resumable).toBe(true);
     expect(((await api.invoke('experiments.open', { id: 'cnn-run' })) as { resumable?: boolean }).resumable).toBe(false);
   });
 

@@ -11,7 +11,8 @@
  *   - the position in the LR schedule (completed epochs and global step);
  *   - the method's own state at that point (ABS: the space state, the shrink history and how
  *     many user commands it had applied, absResume.ts; GM: the sub-supernet tree, decisions,
- *     searched leaves and halving trainings, gmCheckpointState.ts).
+ *     searched leaves and halving trainings, gmCheckpointState.ts; GM+DARTS also alpha, its Adam
+ *     state, the alpha-batch stream and every node's alpha record, gmDartsRun.ts).
  *
  * A new runner plugs in (as GM-NAS did: gmResume.ts) by (1) saving such checkpoints at safe points under labels
  * that {@link ResumeSupport.accepts} recognises, with its own state in `meta.extra`, (2) when
@@ -56,12 +57,11 @@ export function resumeSupportFor(method: Method): ResumeSupport | null {
 }
 
 /**
- * Why a run of this config cannot be resumed, or null when it can. GM+DARTS (gm.search darts) is
- * refused: its alpha-batch stream and alpha history are not in the checkpoints yet, so a resumed
- * run would not continue as the killed one would have (ADR 0008).
+ * Why a run of this method cannot be resumed, or null when it can (the host refuses before it
+ * starts a job process, and the UI shows no Resume button). Every gm run resumes, GM+DARTS
+ * included: its node checkpoints hold alpha, the arch-Adam state and the alpha-batch stream
+ * (runners/gmDartsRun.ts, ADR 0008).
  */
-export function resumeRefusal(method: Method, gmSearch: unknown): string | null {
-  if (!resumeSupportFor(method)) return `experiments of method ${method} cannot be resumed`;
-  if (method === 'gm' && gmSearch === 'darts') return 'GM+DARTS runs (gm.search darts) cannot be resumed yet: their alpha-batch stream is not checkpointed';
-  return null;
+export function resumeRefusal(method: Method): string | null {
+  return resumeSupportFor(method) ? null : `experiments of method ${method} cannot be resumed`;
 }

@@ -1,14 +1,16 @@
 /**
  * The architecture state of one GM+DARTS sub-supernet (ALGORITHMS.md B5): alpha and its Adam
  * optimizer, kept apart from the weights and the weight optimizer so it can be saved, inherited
- * and (later) resumed on its own. It lives in every checkpoint of the node under logical names:
+ * and resumed on its own. It lives in every checkpoint of the node under logical names:
  *
  *   arch/alpha        float32 [choices, K]  (column k of row c is space.choices[c].ops[k])
  *   arch/adam/m       float32 [choices, K]  Adam's first moment (absent before the first step)
  *   arch/adam/v       float32 [choices, K]  Adam's second moment
  *   meta.extra.arch   { adamStep, alphaSteps }
  *
- * so a child loads its parent's state whatever tfjs variable names the two processes gave them.
+ * so a child loads its parent's state whatever tfjs variable names the two processes gave them,
+ * and a resumed node its own (gmDartsRun.ts adds the node's alpha-batch stream,
+ * `meta.extra.alphaBatches`, which a child does not inherit).
  *
  * alpha starts at exactly 0 (uniform masked softmax), not DARTS's 1e-3 * N(0, 1): before the
  * final split B5 wants uniform weights anyway, and after it the ops' different outputs break the

@@ -4,7 +4,9 @@
  * records with the finished leaves' searched candidates, the leaf candidates, the successive
  * halving's finished trainings) and, in a node checkpoint, the state of the node it belongs to.
  * The tensors (weights, BN statistics, SGD momentum) and the trainer's RNG, sampler and
- * schedule position are the SupernetTrainer's part of the same checkpoint.
+ * schedule position are the SupernetTrainer's part of the same checkpoint. A GM+DARTS run adds
+ * every node's alpha record and history to the progress (`darts`, gmDartsProgress.ts) and, in a
+ * node checkpoint, alpha, its Adam state and the alpha-batch stream (gmDartsRun.ts).
  *
  * Plain JSON, validated on load; numbers survive the round trip exactly (JSON keeps a double's
  * shortest exact form), so restored GM matrices and fitnesses equal the killed run's.
@@ -14,6 +16,8 @@ import { NasError } from '../../../shared/errors';
 import { subSupernetTreeSchema } from '../../../shared/model/splitTree';
 import type { SubSupernetTree } from '../split/subSupernetTree';
 import type { LoadedCheckpoint } from '../store/checkpoint';
+import { gmDartsProgressSchema } from './gmDartsProgress';
+import type { GmDartsProgress } from './gmDartsProgress';
 import type { NodeRecord, SplitRecord } from './gmRunner';
 import type { HalvingState, LeafCandidate } from './gmSearch';
 
@@ -42,6 +46,8 @@ export interface GmProgress {
   readonly splits: SplitRecord[];
   readonly leafCandidates: LeafCandidate[];
   readonly halving: HalvingState | null;
+  /** GM+DARTS runs only: every node's alpha record and history so far. */
+  readonly darts?: GmDartsProgress;
 }
 
 const matrix = z.array(z.array(z.number()));
@@ -85,7 +91,7 @@ const halvingSchema = z.object({
 const nodeStateSchema = z.object({ id: z.number().int().nonnegative(), phase: z.enum(['init', 'epoch', 'split', 'last']) }).passthrough();
 const gmStateSchema = z.object({
   version: z.literal(GM_STATE_VERSION),
-  progress: z.object({ tree: subSupernetTreeSchema, records: z.array(recordSchema), splits: z.array(splitSchema), leafCandidates: z.array(candidateSchema), halving: halvingSchema.nullable() }),
+  progress: z.object({ tree: subSupernetTreeSchema, records: z.array(recordSchema), splits: z.array(splitSchema), leafCandidates: z.array(candidateSchema), halving: halvingSchema.nullable(), darts: gmDartsProgressSchema.optional() }),
   node: nodeStateSchema.nullable(),
 });
 

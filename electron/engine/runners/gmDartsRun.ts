@@ -8,6 +8,11 @@
  * B5 inheritance of the architecture state: children of a non-final split load alpha and the
  * arch-Adam state from the parent's split checkpoint (`Inheritance.alpha/archOptimizer` =
  * parent); children of the final split (restart) start with alpha = 0 and a fresh Adam.
+ *
+ * Resume (ADR 0008): a node's checkpoints hold alpha, its Adam moments and step (gmArchState.ts)
+ * and its alpha-batch stream (`meta.extra.alphaBatches`, alphaBatchStream.ts); every GM
+ * checkpoint's progress holds all nodes' alpha records and histories ({@link GmDartsRun.saveState}).
+ * The node a resume restores takes all of it from its own checkpoint, never from its parent's.
  */
 import { NasError } from '../../../shared/errors';
 import type { NodeArchDto, SubSupernetTreeDto } from '../../../shared/model/splitTree';
@@ -20,10 +25,12 @@ import type { GmDartsConfig } from '../split/gmDartsConfig';
 import { gmSearchIssues } from '../split/gmDartsConfig';
 import type { Inheritance } from '../split/splitSchedule';
 import type { LoadedCheckpoint } from '../store/checkpoint';
+import { AlphaBatchStream, alphaBatchStateSchema } from './alphaBatchStream';
 import type { ExperimentData } from './experimentData';
+import type { AlphaSnapshot, GmDartsProgress } from './gmDartsProgress';
 import { archRecord, searchLeafByAlpha, withArchRecords } from './gmAlphaSearch';
 import { NodeArchState } from './gmArchState';
-import { dartsDataSplit, dartsWeightStep, endlessBatches } from './gmDartsTraining';
+import { dartsDataSplit, dartsWeightStep } from './gmDartsTraining';
 import type { DartsDataSplit } from './gmDartsTraining';
 import type { LeafCandidate } from './gmSearch';
 import type { SupernetTrainer, SupernetTrainerOptions } from './supernetTrainer';
@@ -42,12 +49,24 @@ export interface NodeStart {
   readonly parent: LoadedCheckpoint | null;
   /** The node's seed (the runner's nodeSeed). */
   readonly seed: number;
+  /** The node's own checkpoint when a resume restores it (then `parent` is not read). */
+  readonly resume?: LoadedCheckpoint | null;
+}
+
+/** The alpha-batch stream state saved in a GM+DARTS node checkpoint (`meta.extra.alphaBatches`). */
+export const ALPHA_BATCHES_EXTRA = 'alphaBatches';
+
+/** Refusal of a checkpoint that lacks GM+DARTS resume state. */
+function missingDartsState(label: string, what: string): NasError {
+  return new NasError('STORE_IO', `Checkpoint '${label}' has no GM+DARTS ${what} to resume from.`, {
+    fix: 'It was written by an older version, which could not resume GM+DARTS runs; start the experiment again with `nas-shrink run`.',
+  });
 }
 
 export class GmDartsRun {
   readonly split: DartsDataSplit;
   private readonly records = new Map<number, NodeArchDto>();
-  private readonly history = new Map<number, { epoch: number; weights: number[][] }[]>();
+  private readonly history = new Map<number, AlphaSnapshot[]>();
   private readonly options: GmDartsConfig;
 
   /** @throws NasError INVALID_CONFIG for a gm section GM+DARTS cannot run (also checked by the config schema). */
@@ -62,17 +81,24 @@ export class GmDartsRun {
   startNode(start: NodeStart, batchSize: number): GmDartsNode {
     const o = this.options;
     const arch = new NodeArchState(this.space, { lr: o.archLr, beta1: o.archBeta1, beta2: o.archBeta2, weightDecay: o.archWeightDecay });
+    let alphaBatches: AlphaBatchStream;
     try {
       if (start.inherit && start.parent && (start.inherit.alpha === 'parent') !== (start.inherit.archOptimizer === 'parent')) {
         throw new NasError('INVALID_CONFIG', 'GM+DARTS inherits alpha and its optimizer together; this split setting separates them.', { fix: 'Use setting nb201-gm-darts.' });
       }
-      if (start.inherit?.alpha === 'parent' && start.parent) arch.load(start.parent.arrays, start.parent.meta.extra);
+      const { resume } = start;
+      if (resume) arch.load(resume.arrays, resume.meta.extra);
+      else if (start.inherit?.alpha === 'parent' && start.parent) arch.load(start.parent.arrays, start.parent.meta.extra);
+      // Every node has a stream of its own (not inherited): restored from its checkpoint, or fresh.
+      const saved = resume ? alphaBatchStateSchema.safeParse(resume.meta.extra[ALPHA_BATCHES_EXTRA]) : null;
+      if (resume && !saved?.success) throw missingDartsState(resume.label, 'alpha-batch stream (meta.extra.alphaBatches)');
+      alphaBatches = new AlphaBatchStream(this.split.weights, this.split.alphaIndices, batchSize, new SeededRng(start.seed + ALPHA_BATCHES_SEED), saved?.data);
     } catch (error) {
       arch.dispose();
       throw error;
     }
     const frozen = o.freezeAlpha === 'until-final-split' && !start.leaf;
-    const node = new GmDartsNode(this, start, arch, frozen, endlessBatches(this.split.weights, this.split.alphaIndices, batchSize, new SeededRng(start.seed + ALPHA_BATCHES_SEED)));
+    const node = new GmDartsNode(this, start, arch, frozen, alphaBatches);
     this.record(node);
     return node;
   }
@@ -82,6 +108,26 @@ export class GmDartsRun {
     const dto = archRecord(this.space, node.state, node.arch, node.frozen, derived ?? this.records.get(node.id)?.derived ?? null);
     this.records.set(node.id, dto);
     if (epoch !== undefined) this.history.set(node.id, [...(this.history.get(node.id) ?? []), { epoch, weights: dto.weights }]);
+  }
+
+  /** Every node's alpha record and history so far, for the GM progress of each checkpoint (plain JSON). */
+  saveState(): GmDartsProgress {
+    return { nodes: [...this.records].map(([id, arch]) => ({ id, arch, history: this.history.get(id) ?? [] })) };
+  }
+
+  /**
+   * Takes the records and histories of a resumed run's progress (before any node starts).
+   * @throws NasError STORE_IO naming `label` when the progress has none (written by a version
+   *   that could not resume GM+DARTS).
+   */
+  restore(saved: GmDartsProgress | undefined, label: string): void {
+    if (!saved) throw missingDartsState(label, 'alpha records (progress.darts)');
+    this.records.clear();
+    this.history.clear();
+    for (const n of saved.nodes) {
+      this.records.set(n.id, n.arch);
+      this.history.set(n.id, [...n.history]);
+    }
   }
 
   /** The tree with every node's alpha record (shared/model/splitTree.ts `arch`). */
@@ -107,7 +153,7 @@ export class GmDartsNode {
   readonly id: number;
   readonly state: SpaceState;
 
-  constructor(private readonly run: GmDartsRun, start: NodeStart, readonly arch: NodeArchState, readonly frozen: boolean, private readonly nextAlphaBatch: ReturnType<typeof endlessBatches>) {
+  constructor(private readonly run: GmDartsRun, start: NodeStart, readonly arch: NodeArchState, readonly frozen: boolean, private readonly alphaBatches: AlphaBatchStream) {
     this.id = start.id;
     this.state = start.state;
   }
@@ -118,7 +164,8 @@ export class GmDartsNode {
   }
 
   /**
-   * The trainer options of this node: the mixed-mode weight step and alpha in every checkpoint.
+   * The trainer options of this node: the mixed-mode weight step, and alpha, its Adam state and
+   * the alpha-batch stream in every checkpoint.
    * `trainer` is read at each alpha step (where training is, for a NAN_LOSS message); it is set
    * once the trainer exists.
    */
@@ -128,10 +175,13 @@ export class GmDartsNode {
         state: this.state,
         arch: this.arch,
         frozen: this.frozen,
-        nextAlphaBatch: this.nextAlphaBatch,
+        nextAlphaBatch: () => this.alphaBatches.next(),
         where: () => ({ epoch: trainer()?.epoch ?? 0, lastCheckpoint: trainer()?.lastCheckpoint ?? null }),
       }),
-      checkpointExtras: () => this.arch.checkpointExtras(),
+      checkpointExtras: () => {
+        const extras = this.arch.checkpointExtras();
+        return { tensors: extras.tensors, meta: { ...extras.meta, [ALPHA_BATCHES_EXTRA]: this.alphaBatches.saveState() } };
+      },
     };
   }
 

@@ -18,7 +18,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NasError } from '../../../shared/errors';
-import { batches } from '../data';
 import type { Batch } from '../data';
 import { SeededRng } from '../random/seededRng';
 import type { Architecture } from '../space/searchSpace';
@@ -58,19 +57,6 @@ export function dartsDataSplit(data: ExperimentData, alphaFraction: number, batc
     });
   }
   return { weights: { ...data, trainIndices: weights }, alphaIndices: alpha };
-}
-
-/** An endless supply of shuffled, seeded batches of `indices` (reshuffled every pass); the caller disposes each batch. */
-export function endlessBatches(data: ExperimentData, indices: Int32Array, batchSize: number, rng: SeededRng): () => Batch {
-  let it: Generator<Batch> | null = null;
-  return () => {
-    for (;;) {
-      it ??= batches(data.train, indices, { batchSize, shuffle: true, rng, normalize: data.normalize, augment: data.augment, dropLast: true });
-      const next = it.next();
-      if (!next.done) return next.value;
-      it = null;
-    }
-  };
 }
 
 /**

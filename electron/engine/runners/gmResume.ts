@@ -19,7 +19,9 @@
  */
 import { NasError } from '../../../shared/errors';
 import type { JobEventInput } from '../../../shared/model/job';
+import type { SubSupernetTreeDto } from '../../../shared/model/splitTree';
 import type { SearchSpace } from '../space/searchSpace';
+import type { SubSupernetTree } from '../split/subSupernetTree';
 import { validateState } from '../space/spaceState';
 import { saveCheckpoint } from '../store/checkpoint';
 import type { LoadedCheckpoint } from '../store/checkpoint';
@@ -99,9 +101,10 @@ export function halvingResume(dir: string, point: GmResumePoint | null, progress
  * in batches (every 250 ms), and gm-progress is written right after a decision, so a kill can
  * keep the decision and lose its event; the resumed run emits it then, once (decisions whose
  * event was recorded are not repeated). `tree` is the restored tree: the tree right after the
- * decision when it is the newest, as a lost one is.
+ * decision when it is the newest, as a lost one is, shown as the run shows its trees (`shown`:
+ * GM+DARTS adds every node's alpha record, restored with the progress).
  */
-export function lostSplitEvents(dir: string, progress: GmProgress): JobEventInput[] {
+export function lostSplitEvents(dir: string, progress: GmProgress, shown: (tree: SubSupernetTree) => SubSupernetTreeDto = treeDto): JobEventInput[] {
   const recorded = new Set(readEvents(dir).events.flatMap((e) => (e.type === 'split' ? [e.parentId] : [])));
   return progress.splits
     .filter((s) => !recorded.has(s.parentId))
@@ -110,6 +113,6 @@ export function lostSplitEvents(dir: string, progress: GmProgress): JobEventInpu
       const distance = child?.distance ? child.distance.map((r) => [...r]) : null;
       const c = child?.certainty ?? null;
       const certainty = c ? { partitionMargin: c.partitionMargin, edgeMargin: c.edgeMargin, bootstrap: c.bootstrap ? { ...c.bootstrap } : null } : null;
-      return { type: 'split', parentId: s.parentId, childIds: [...s.childIds], epoch: s.epoch, choiceId: s.choiceId, rule: s.rule, groups: s.groups.map((g) => [...g]), distance, certainty, candidates: { ...s.candidates }, tree: treeDto(progress.tree) };
+      return { type: 'split', parentId: s.parentId, childIds: [...s.childIds], epoch: s.epoch, choiceId: s.choiceId, rule: s.rule, groups: s.groups.map((g) => [...g]), distance, certainty, candidates: { ...s.candidates }, tree: shown(progress.tree) };
     });
 }

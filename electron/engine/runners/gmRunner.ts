@@ -18,7 +18,9 @@
  * Checkpoints per node: node-<id>-init (what it starts from), node-<id>-epoch-K (after each
  * epoch short of its end), node-<id>-split (at its split), node-<id>-last (a trained leaf: what
  * `nas-shrink score`/`tau` use), and gm-progress between nodes; each carries the run's progress,
- * so a killed run resumes from the newest (ctx.resumeFrom; gmResume.ts).
+ * so a killed run resumes from the newest (ctx.resumeFrom; gmResume.ts). A GM+DARTS node's
+ * checkpoints also hold its alpha, arch-Adam state and alpha-batch stream, and the progress every
+ * node's alpha record and history (gmDartsRun.ts), so GM+DARTS runs resume too.
  */
 import * as path from 'node:path';
 import { NasError } from '../../../shared/errors';
@@ -108,22 +110,23 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   const splits = splitEpochs(gm.setting, epochs);
   const root = rootState(space, gm);
   const data: ExperimentData = await loadExperimentData(config, ctx.emit);
+  // --- GM+DARTS (gm.search 'darts', gmDartsRun.ts); null for RSPS, few-shot and one-shot runs.
+  const darts = gm.search === 'darts' ? new GmDartsRun(space, config, data, gm) : null;
+  const shownTree = (t: SubSupernetTree): ReturnType<typeof treeDto> => (darts ? darts.tree(treeDto(t)) : treeDto(t));
+  // --- end GM+DARTS
   // --- resume (gmResume.ts): a killed run's tree, records, decisions and searched leaves ---
   const resume = ctx.resumeFrom ? gmResumePoint(space, ctx.resumeFrom) : null;
+  if (resume && darts) darts.restore(resume.progress.darts, resume.checkpoint.label);
   let tree: SubSupernetTree = resume?.progress.tree ?? createTree(root.state, 0);
   const records = new Map<number, NodeRecord>((resume?.progress.records ?? []).map((r) => [r.id, r]));
   const splitLog: SplitRecord[] = [...(resume?.progress.splits ?? [])];
   const leafCandidates: LeafCandidate[] = [...(resume?.progress.leafCandidates ?? [])];
   /** The run so far, as every checkpoint records it. */
-  const progress = (halving: HalvingState | null = null): GmProgress => ({ tree, records: [...records.values()], splits: splitLog, leafCandidates, halving });
+  const progress = (halving: HalvingState | null = null): GmProgress => ({ tree, records: [...records.values()], splits: splitLog, leafCandidates, halving, ...(darts ? { darts: darts.saveState() } : {}) });
   const nodeExtra = (node: GmNodeState): Record<string, unknown> => gmCheckpointExtra(progress(), node);
   /** Epoch and step of the last node trained, for the between-nodes checkpoints' meta. */
   let at = { epoch: resume?.checkpoint.meta.epoch ?? 0, step: resume?.checkpoint.meta.step ?? 0 };
   // --- end resume ---
-  // --- GM+DARTS (gm.search 'darts', gmDartsRun.ts); null for RSPS, few-shot and one-shot runs.
-  const darts = gm.search === 'darts' ? new GmDartsRun(space, config, data, gm) : null;
-  const shownTree = (t: SubSupernetTree): ReturnType<typeof treeDto> => (darts ? darts.tree(treeDto(t)) : treeDto(t));
-  // --- end GM+DARTS
   const emit = (e: JobEventInput): void => ctx.emit(e);
   const writeResults = (extra: Record<string, unknown>): void =>
     writeJsonAtomic(path.join(ctx.dir, 'results.json'), {
@@ -144,7 +147,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   emit({ type: 'log', level: 'info', message: `GM: ${gm.setting}, rule ${gm.rule}, search ${gm.search}, ${epochs} epochs, splits at ${splits.length ? splits.join(', ') : 'none'}; root space ${stateSize(root.state)} architectures (${root.source})` });
   if (resume) {
     emit({ type: 'log', level: 'info', message: resumedMessage(resume) });
-    for (const e of lostSplitEvents(ctx.dir, resume.progress)) emit(e);
+    for (const e of lostSplitEvents(ctx.dir, resume.progress, shownTree)) emit(e);
   }
   writeResults({});
 
@@ -165,8 +168,9 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
       // reading the parent's (weights and momentum) would be wasted I/O.
       const restoring = resume?.node?.id === node.id;
       const parent = inherit && node.parentId !== null && !restoring ? loadCheckpoint(path.join(checkpointsRoot(ctx.dir), nodeCheckpoint(node.parentId, 'split'))) : null;
-      // --- GM+DARTS: the node's alpha and arch-Adam state; the trainer gets its mixed-mode step and data part.
-      const dartsNode: GmDartsNode | null = darts ? darts.startNode({ id: node.id, state: node.state, leaf: final, inherit, parent, seed: nodeSeed(config.seed, node.id) }, config.training.batchSize) : null;
+      // --- GM+DARTS: the node's alpha, arch-Adam state and alpha batches (the restored node's from
+      // its own checkpoint); the trainer gets its mixed-mode step and data part.
+      const dartsNode: GmDartsNode | null = darts ? darts.startNode({ id: node.id, state: node.state, leaf: final, inherit, parent, seed: nodeSeed(config.seed, node.id), resume: restoring ? resume.checkpoint : null }, config.training.batchSize) : null;
       const trainer: SupernetTrainer = new SupernetTrainer(space, config, dartsNode?.data ?? data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), weightSeed: config.seed, horizon, ...dartsNode?.trainerOptions((): SupernetTrainer => trainer) });
       // --- end GM+DARTS
       try {

@@ -15,10 +15,9 @@ import { resumeRefusal } from '../jobs/resumeSupport';
 import { liveLockOwner } from './directoryLock';
 import { readExperimentRecord, readRunEvents } from './experimentStore';
 
-function isResumable(dir: string, status: JobStatus, method: unknown, gm: unknown): boolean {
+function isResumable(dir: string, status: JobStatus, method: unknown): boolean {
   if (status === 'finished' || typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) return false;
-  const gmSearch = gm !== null && typeof gm === 'object' ? (gm as Record<string, unknown>)['search'] : undefined;
-  if (resumeRefusal(method as Method, gmSearch)) return false;
+  if (resumeRefusal(method as Method)) return false;
   try {
     return liveLockOwner(dir) === null;
   } catch {
@@ -92,7 +91,7 @@ export function readExperimentDetail(root: string, id: string): ExperimentDetail
     space: readJsonIfPresent(path.join(dir, 'space.json')),
     results: readJsonIfPresent(path.join(dir, 'results.json')),
     tau: readTauRecords(dir),
-    resumable: isResumable(dir, record.status, record.config['method'], record.config['gm']),
+    resumable: isResumable(dir, record.status, record.config['method']),
   };
 }
 

@@ -1,30 +1,26 @@
 /**
  * GM runs killed at every kind of point and resumed from the newest checkpoint end exactly as an
  * uninterrupted run of the same seed: the same results.json (tree, split decisions with their GM
- * matrices, node records, leaf candidates, final pick). The kill is simulated in process: the
- * run's emit throws at a chosen event (or its cancel check throws once a GM decision is under
- * way), which stops it where it stands with everything it wrote on disk and nothing more, as
- * kill -9 does (every store write is synchronous). Resume then does what the job process does:
- * the newest valid checkpoint the method accepts becomes ctx.resumeFrom.
+ * matrices, node records, leaf candidates, final pick). The kill is simulated in process
+ * (test/helpers/gmKill.ts: the run's emit throws at a chosen event, or its cancel check once a GM
+ * decision is under way), as kill -9 stops it; resume takes the checkpoint the job process would.
+ * GM+DARTS runs: gmDartsResume.test.ts.
  * test/host/gmResume.test.ts kills a real job process.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { ExperimentConfig } from '../../../electron/engine/config/experimentConfig';
-import { runGmJob } from '../../../electron/engine/runners/gmRunner';
 import { readGmCheckpointState } from '../../../electron/engine/runners/gmCheckpointState';
 import { gmResumePoint } from '../../../electron/engine/runners/gmResume';
 import { resumeSupportFor } from '../../../electron/engine/jobs/resumeSupport';
-import { latestValidCheckpoint } from '../../../electron/engine/store/checkpointList';
 import type { LoadedCheckpoint } from '../../../electron/engine/store/checkpoint';
-import { ExperimentStore, readEvents } from '../../../electron/engine/store/experimentStore';
+import { readEvents } from '../../../electron/engine/store/experimentStore';
 import { NB201_SPACE } from '../../../electron/engine/space/nb201SearchSpace';
-import type { JobEvent, JobEventInput } from '../../../shared/model/job';
+import type { JobEvent } from '../../../shared/model/job';
 import { setUpBackends } from '../cpu/helpers';
 import { tinyGmConfig } from '../../helpers/tinyGm';
+import { gmLogs as logs, gmResults as results, gmResumeCheckpoint as resumePoint, newGmExperiment as newExperiment, progressIn, runGm as run } from '../../helpers/gmKill';
+import type { GmRun as Run, KillAt } from '../../helpers/gmKill';
 
 // Bit-identical runs need our kernels on one thread (README, ADR 0003).
 process.env['NAS_KERNEL_THREADS'] = '1';
@@ -33,79 +29,6 @@ beforeAll(async () => {
   await setUpBackends();
   await tf.setBackend('wasm');
 });
-
-class Killed extends Error {}
-
-interface KillAt {
-  /** Stops the run when this event is emitted (before it is recorded). */
-  readonly event?: (e: JobEventInput) => boolean;
-  /** Stops the run at the first cancel check after this event (inside the work that follows it). */
-  readonly afterEvent?: (e: JobEventInput) => boolean;
-}
-
-interface Run {
-  events: JobEvent[];
-  killed: boolean;
-  tensorsBefore: number;
-  tensorsAfter: number;
-}
-
-function newExperiment(config: ExperimentConfig): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-gmresume-'));
-  ExperimentStore.create(dir, { id: path.basename(dir), preset: config.name, created: Date.now(), status: 'running', config: config as unknown as Record<string, unknown>, backend: 'wasm', versions: {}, error: null, summary: null });
-  return dir;
-}
-
-async function run(config: ExperimentConfig, dir: string, options: { kill?: KillAt; resumeFrom?: LoadedCheckpoint | null } = {}): Promise<Run> {
-  const events: JobEvent[] = [];
-  let armed = false;
-  // Recorded in events.jsonl as the job process does (a resumed run continues the numbering).
-  const store = ExperimentStore.open(dir);
-  let seq = (readEvents(dir).events.at(-1)?.seq ?? -1) + 1;
-  const tensorsBefore = tf.memory().numTensors;
-  let killed = false;
-  try {
-    await runGmJob({
-      config,
-      dir,
-      backend: { chosen: 'wasm', tfBackend: 'wasm', gpu: false, attempts: [], devices: [] },
-      emit: (e: JobEventInput) => {
-        if (options.kill?.event?.(e)) throw new Killed('killed at an event');
-        if (options.kill?.afterEvent?.(e)) armed = true;
-        const event = { ...e, seq: seq++, time: 0 } as JobEvent;
-        events.push(event);
-        store.appendEvents([event]);
-      },
-      cancelled: () => {
-        if (armed) throw new Killed('killed inside the work after an event');
-        return false;
-      },
-      takeCommands: () => [],
-      ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof Killed)) throw error;
-    killed = true;
-  }
-  return { events, killed, tensorsBefore, tensorsAfter: tf.memory().numTensors };
-}
-
-/** What the job process hands a resumed runner: the newest valid checkpoint gm accepts. */
-function resumePoint(dir: string): LoadedCheckpoint {
-  const support = resumeSupportFor('gm');
-  expect(support).not.toBeNull();
-  const latest = latestValidCheckpoint(dir, (label) => support!.accepts(label));
-  expect(latest.warnings).toEqual([]);
-  expect(latest.checkpoint).not.toBeNull();
-  return latest.checkpoint as LoadedCheckpoint;
-}
-
-function results(dir: string): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as Record<string, unknown>;
-}
-
-const logs = (events: JobEvent[]): string[] => events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
-const progressIn = (phase: string, pred: (e: Extract<JobEventInput, { type: 'progress' }>) => boolean = () => true) => (e: JobEventInput): boolean => e.type === 'progress' && e.phase === phase && pred(e);
 
 describe('GM run killed and resumed', { timeout: 240_000 }, () => {
   const config = tinyGmConfig();
