@@ -12,7 +12,7 @@
 // checkpoint (scripts/faults/enospc.cjs, loaded through NODE_OPTIONS); an unwritable folder is
 // an --out below a regular file (ENOTDIR; permission bits do not stop root); a killed job is a
 // SIGKILL to the job process named in the experiment's job.lock (checked to be our child); the
-// GM case kills one mid-run, resumes it and compares its results.json with an uninterrupted run.
+// GM cases (GM+RSPS, and GM+DARTS killed in a leaf) kill one mid-run, resume it and compare its results.json with an uninterrupted run.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -285,7 +285,7 @@ async function trainingCases(tiny, tinyFile) {
     ]);
   }
 
-  await gmKillCase();
+  await gmKillCases();
 }
 
 /** A CLI command in the background (so a job can be watched and killed meanwhile). */
@@ -298,22 +298,42 @@ function cliAsync(argv, env = {}) {
 }
 
 /**
- * GM-NAS killed with SIGKILL while a second-level sub-supernet trains, then `nas-shrink resume`:
- * results.json (tree, split decisions with their GM matrices, leaf candidates, final pick) must
- * equal an uninterrupted run's, run beside it. Both on one kernel thread, as bit-identical runs
- * need (README). The config is test/helpers/tinyGm.ts's.
+ * A GM run killed with SIGKILL, then `nas-shrink resume`: results.json (tree, split decisions
+ * with their GM matrices, leaf candidates, alpha records for GM+DARTS, final pick) must equal an
+ * uninterrupted run's, run beside it. The configs are test/helpers/tinyGm.ts's. One kernel thread
+ * only to keep it quick (at C=2 the pool would not engage anyway; results are the same with it).
+ *   - GM+RSPS, killed once the root has split and sub-supernet 1 started;
+ *   - GM+DARTS, killed in a leaf's second epoch, while alpha moves and the alpha-batch stream is
+ *     part-way through a pass (a `node-<id>-epoch-3` checkpoint exists).
  */
-async function gmKillCase() {
-  const gm = preset('nb201-fashion-gm');
+async function gmKillCases() {
   const root = [['none', 'skip_connect', 'nor_conv_3x3'], ['skip_connect', 'nor_conv_1x1', 'avg_pool_3x3'], ['nor_conv_3x3', 'nor_conv_1x1', 'skip_connect'], ['nor_conv_3x3'], ['skip_connect'], ['nor_conv_1x1']];
-  const gmFile = writeJson(path.join(work, 'tiny-gm.json'), {
-    ...gm, name: 'tiny-gm', maxTrainImages: 80, valFraction: 0.2, network: { channels: 2, cellsPerStage: 1 },
-    training: { ...gm.training, epochs: 4, batchSize: 16 }, standalone: { ...gm.standalone, batchSize: 16 },
-    gm: { ...gm.gm, initialState: { remaining: root }, repeats: 2, bootstrap: 20, archsPerLeaf: 3, searchValImages: 16, finalPick: { halvingEpochs: 1, halvingTrainImages: 32 } },
-  });
+  const tiny = (name, extra = {}) => {
+    const gm = preset(name);
+    return {
+      ...gm, name: `tiny-${name}`, maxTrainImages: 80, valFraction: 0.2, network: { channels: 2, cellsPerStage: 1 },
+      training: { ...gm.training, epochs: 4, batchSize: 16 }, standalone: { ...gm.standalone, batchSize: 16 },
+      gm: { ...gm.gm, initialState: { remaining: root }, repeats: 2, bootstrap: 20, archsPerLeaf: 3, searchValImages: 16, finalPick: { halvingEpochs: 1, halvingTrainImages: 32 }, ...extra.gm },
+      ...extra.top,
+    };
+  };
+  await gmKillCase('GM killed mid-run + resume', 'gm', tiny('nb201-fashion-gm'), 'the root split', (dir) => checkpointOk(dir, 'node-1-init'));
+  const darts = tiny('nb201-fashion-gm-darts', { top: { maxTrainImages: 120 }, gm: { darts: { ...preset('nb201-fashion-gm-darts').gm.darts, alphaFraction: 0.55 } } });
+  const leafEpoch = (dir) => {
+    try {
+      return fs.readdirSync(path.join(dir, 'checkpoints')).some((label) => /^node-\d+-epoch-3$/.test(label) && checkpointOk(dir, label));
+    } catch {
+      return false;
+    }
+  };
+  await gmKillCase('GM+DARTS killed in a leaf + resume', 'gm-darts', darts, "a leaf's first epoch", leafEpoch);
+}
+
+async function gmKillCase(name, tag, config, after, ready) {
+  const gmFile = writeJson(path.join(work, `tiny-${tag}.json`), config);
   const env = { NAS_KERNEL_THREADS: '1' };
-  const refDir = path.join(work, 'gm-whole');
-  const gmDir = path.join(work, 'gm-killed');
+  const refDir = path.join(work, `${tag}-whole`);
+  const gmDir = path.join(work, `${tag}-killed`);
   const reference = cliAsync(['run', gmFile, '--out', refDir], env);
   const victimRun = cliAsync(['run', gmFile, '--out', gmDir], env);
   let victim = null;
@@ -322,8 +342,8 @@ async function gmKillCase() {
     try {
       const lock = readJson(path.join(gmDir, 'job.lock'));
       const ppid = Number(fs.readFileSync(`/proc/${lock.pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      // Our own job only, once the root has split and sub-supernet 1 started.
-      if (ppid === victimRun.child.pid && checkpointOk(gmDir, 'node-1-init')) victim = lock.pid;
+      // Our own job only, once it is where the kill should land.
+      if (ppid === victimRun.child.pid && ready(gmDir)) victim = lock.pid;
     } catch {
       /* not there yet */
     }
@@ -344,8 +364,8 @@ async function gmKillCase() {
   } catch (error) {
     what = String(error && error.message);
   }
-  record('GM killed mid-run + resume', 'resumes from a node checkpoint; tree, decisions, candidates and pick equal an uninterrupted run', `${short(resumedLine.message, 60)}; ${what} (exit ${r.code})`, [
-    ['killed our job after the root split', victim !== null && killed.code === 1 && killedStatus === 'failed/JOB_CRASHED'],
+  record(name, 'resumes from a node checkpoint; tree, decisions, candidates and pick equal an uninterrupted run', `${short(resumedLine.message, 60)}; ${what} (exit ${r.code})`, [
+    [`killed our job after ${after}`, victim !== null && killed.code === 1 && killedStatus === 'failed/JOB_CRASHED'],
     ['reference finished', ref.code === 0],
     ['resume exit 0, finished', r.code === 0 && status(gmDir) === 'finished'],
     ['results.json equal', same],
