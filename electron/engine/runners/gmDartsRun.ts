@@ -176,7 +176,7 @@ export class GmDartsNode {
         arch: this.arch,
         frozen: this.frozen,
         nextAlphaBatch: () => this.alphaBatches.next(),
-        where: () => ({ epoch: trainer()?.epoch ?? 0, lastCheckpoint: trainer()?.lastCheckpoint ?? null }),
+        where: () => ({ epoch: trainer()?.epoch ?? 0, step: trainer()?.stepInEpoch ?? 0, lastCheckpoint: trainer()?.lastCheckpoint ?? null }),
       }),
       checkpointExtras: () => {
         const extras = this.arch.checkpointExtras();

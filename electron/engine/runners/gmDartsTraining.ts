@@ -118,8 +118,11 @@ export interface DartsStepOptions {
   readonly frozen: boolean;
   /** Batches of alpha's part of the training split. */
   readonly nextAlphaBatch: () => Batch;
-  /** Where training is, for a NAN_LOSS message of the alpha step (zero-based epoch). */
-  readonly where?: () => { epoch: number; lastCheckpoint: string | null };
+  /**
+   * Where training is, for a NAN_LOSS message of the alpha step: the zero-based epoch and step
+   * within it, as the trainer counts them (so the message names the same place after a resume).
+   */
+  readonly where?: () => { epoch: number; step: number; lastCheckpoint: string | null };
 }
 
 /**
@@ -130,7 +133,6 @@ export interface DartsStepOptions {
 export function dartsWeightStep(options: DartsStepOptions): WeightStep {
   const { state, arch, frozen, nextAlphaBatch, where } = options;
   let variables: { net: Supernet; list: tf.Variable[] } | null = null;
-  let step = 0;
   return (net, optimizer, x, labels, _paths, lr, stepOptions) => {
     if (variables?.net !== net) variables = { net, list: mixedTrainables(net, state) };
     if (!frozen) {
@@ -141,14 +143,13 @@ export function dartsWeightStep(options: DartsStepOptions): WeightStep {
           variables: [arch.alpha],
           optimizer: arch.adam,
           lr: arch.adam.options.lr,
-          at: { ...(where?.() ?? { epoch: 0 }), step },
+          at: where?.() ?? { epoch: 0, step: 0 },
         });
         arch.alphaSteps += 1;
       } finally {
         tf.dispose([b.x, b.y]);
       }
     }
-    step += 1;
     const mixed = maskedSoftmax(arch.alpha as tf.Tensor2D, state, net.space);
     try {
       return mixedWeightStep(net, optimizer, x, labels, mixed, variables.list, lr, stepOptions);

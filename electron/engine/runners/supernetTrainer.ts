@@ -85,6 +85,8 @@ export class SupernetTrainer {
   readonly stepsPerEpoch: number;
   epoch = 0;
   globalStep = 0;
+  /** The zero-based step within the epoch now training (what a NAN_LOSS message names). */
+  stepInEpoch = 0;
   images = 0;
   lastLoss = Number.NaN;
   lastCheckpoint: string | null = null;
@@ -214,6 +216,7 @@ export class SupernetTrainer {
     for (const batch of batches(data.train, data.trainIndices, { batchSize: recipe.batchSize, shuffle: true, rng: this.dataRng, normalize: data.normalize, augment: data.augment, dropLast: true })) {
       const paths = this.sampler.next(state);
       const lr = this.schedule.lrAt(epoch + step / steps);
+      this.stepInEpoch = step;
       const result = (this.options.weightStep ?? supernetTrainStep)(this.net, this.optimizer, batch.x, batch.y, paths, lr, { labelSmoothing: recipe.labelSmoothing, clip: recipe.clip });
       const size = batch.indices.length;
       tf.dispose([batch.x, batch.y]);

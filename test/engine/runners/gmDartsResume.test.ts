@@ -11,6 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
+import { parseExperimentConfig } from '../../../electron/engine/config/experimentConfig';
 import { readGmCheckpointState } from '../../../electron/engine/runners/gmCheckpointState';
 import { nodeCheckpoint } from '../../../electron/engine/runners/gmTree';
 import { alphaBatchStateSchema } from '../../../electron/engine/runners/alphaBatchStream';
@@ -161,5 +162,30 @@ describe('GM+DARTS run killed and resumed', { timeout: 600_000 }, () => {
     const saved = readGmCheckpointState(from).progress;
     expect(saved.darts?.nodes.filter((n) => n.arch.derived).map((n) => n.id)).toEqual(LEAVES);
     expect(resumed.events.some((e) => e.type === 'progress' && e.phase.startsWith('sub-supernet'))).toBe(false);
+  });
+});
+
+describe("GM+DARTS with freezeAlpha 'never' killed and resumed (alpha trained in every node, children inherit it)", { timeout: 600_000 }, () => {
+  const base = tinyGmDartsConfig();
+  const config = parseExperimentConfig({ ...base, gm: { ...base.gm!, darts: { ...base.gm!.darts, freezeAlpha: 'never' } } }, 'test');
+
+  it("in sub-supernet 1's epoch: resumes from its init checkpoint, with the root's moved alpha and Adam state, to the uninterrupted run's results", async () => {
+    const wholeDir = newGmExperiment(config, 'nas-gmdartsresume-never-');
+    const whole = await runGm(config, wholeDir);
+    expect(whole.killed).toBe(false);
+    const dir = newGmExperiment(config, 'nas-gmdartsresume-never-');
+    const killed = await runGm(config, dir, { kill: { event: progressIn('sub-supernet 1', (e) => e.epoch === 2 && e.step === 1) } });
+    expect(killed.killed).toBe(true);
+    const from = gmResumeCheckpoint(dir);
+    expect(from.label).toBe('node-1-init');
+    // Inherited from the root, which trained alpha in its epoch: not the zeros of a frozen run.
+    expect(array(from, 'arch/alpha').some((a) => Math.abs(a) > 1e-6)).toBe(true);
+    expect(from.arrays['arch/adam/m']).toBeDefined();
+    const resumed = await runGm(config, dir, { resumeFrom: from });
+    expect(resumed.killed).toBe(false);
+    expect(trainedEpochs(resumed.events, 'sub-supernet 0')).toEqual(new Set());
+    expect(gmResults(dir)).toEqual(gmResults(wholeDir));
+    for (const id of LEAVES) expect(archState(checkpoint(dir, id, 'last')), `leaf ${id}`).toEqual(archState(checkpoint(wholeDir, id, 'last')));
+    expect(resumed.tensorsAfter).toBe(resumed.tensorsBefore);
   });
 });

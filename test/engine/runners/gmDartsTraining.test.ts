@@ -157,6 +157,36 @@ describe('GM+DARTS weight step', () => {
   });
 });
 
+describe('GM+DARTS alpha step that diverges', () => {
+  it('stops with NAN_LOSS naming the epoch and step the trainer is at, and the checkpoint kept', () => {
+    const state = nodeState();
+    const net = new Nb201Supernet(NET);
+    const arch = new NodeArchState(NB201_SPACE, {});
+    const optimizer = new SgdNesterov({ momentum: MOMENTUM, weightDecay: WD, decayed: net.params.decayed });
+    // An alpha batch of NaN images: its loss is NaN.
+    const nanBatch = (): Batch => {
+      const n = 4;
+      return { x: tf.fill([n, 8, 8, 1], Number.NaN) as tf.Tensor4D, y: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % 3), 'int32'), indices: new Int32Array(n) };
+    };
+    // The trainer says epoch index 2, step index 4 (a resumed node counts from its epoch, not from 0).
+    const step = dartsWeightStep({ state, arch, frozen: false, nextAlphaBatch: nanBatch, where: () => ({ epoch: 2, step: 4, lastCheckpoint: 'node-3-epoch-2' }) });
+    const { x, y } = batch(3);
+    try {
+      const before = tf.memory().numTensors;
+      expect(() => step(net, optimizer, x, y, [], LR, STEP)).toThrow(
+        expect.objectContaining({ code: 'NAN_LOSS', message: "Training diverged: the loss is NaN at epoch 3, step 5 (architecture). The last good checkpoint 'node-3-epoch-2' is kept." }),
+      );
+      expect(arch.alphaSteps).toBe(0);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      tf.dispose([x, y]);
+      optimizer.dispose();
+      arch.dispose();
+      net.dispose();
+    }
+  });
+});
+
 describe('GM+DARTS architecture state', () => {
   it('round-trips alpha and the arch-Adam moments and step through checkpoint arrays', async () => {
     const net = new Nb201Supernet(NET);
