@@ -33,8 +33,9 @@ describe('ExperimentList (plain rows, no component per row)', () => {
     ]);
     expect(links[1]!.attributes('aria-current')).toBe('page');
     expect(links[0]!.attributes('aria-current')).toBeUndefined();
-    expect(links[1]!.text()).toContain('81.3 %');
-    expect(links[2]!.text()).not.toContain('test accuracy');
+    // Short enough for the 300 px column: "2026-12-01 12:00 · test 81.3 %".
+    expect(links[1]!.get('.run-list-sub').text()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d · test 81\.3 %$/);
+    expect(links[2]!.get('.run-list-sub').text()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
 
     await links[0]!.trigger('click');
     await flushPromises();

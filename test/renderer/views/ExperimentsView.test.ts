@@ -59,6 +59,8 @@ describe('ExperimentsView (without a selected job)', () => {
     expect(job.get('[data-status]').text()).toBe('running');
     const rows = wrapper.findAll('[data-testid="experiment-row"]');
     expect(rows.map((row) => row.attributes('data-experiment-id'))).toEqual(['old']);
+    // The heading counts the folders listed (the job's own folder is under Jobs).
+    expect(wrapper.get('[data-testid="experiment-count"]').text()).toBe('1');
     expect(rows[0]!.text()).toContain('91.2 %');
   });
 });
