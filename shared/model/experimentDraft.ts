@@ -7,11 +7,12 @@
 import { z } from 'zod';
 
 /**
- * The methods the builder offers: the runners that exist for NB201. `gm`, `fewshot` and
- * `oneshot` all run on the GM runner (method `gm`), as GM-NAS (GM+RSPS), few-shot NAS and the
- * one-shot baseline: the presets nb201-fashion-gm / -fewshot / -oneshot with the draft on top.
+ * The methods the builder offers: the runners that exist for NB201. `gm`, `gm-darts`,
+ * `fewshot` and `oneshot` all run on the GM runner (method `gm`), as GM-NAS (GM+RSPS), GM-NAS
+ * with DARTS-style leaves (GM+DARTS, first order), few-shot NAS and the one-shot baseline: the
+ * presets nb201-fashion-gm / -gm-darts / -fewshot / -oneshot with the draft on top.
  */
-export const DRAFT_METHODS = ['abs', 'supernet', 'gm', 'fewshot', 'oneshot'] as const;
+export const DRAFT_METHODS = ['abs', 'supernet', 'gm', 'gm-darts', 'fewshot', 'oneshot'] as const;
 
 export const experimentDraftSchema = z
   .object({
@@ -34,9 +35,9 @@ export const experimentDraftSchema = z
     metric: z.string().max(50),
     dropPerStep: z.number(),
     targetSize: z.number(),
-    /** GM-NAS only: R, the gradient-matching repeats per split decision. */
+    /** GM-NAS (both searches) only: R, the gradient-matching repeats per split decision. */
     gmRepeats: z.number(),
-    /** GM-NAS, few-shot and one-shot: random architectures searched (RSPS) in each leaf sub-supernet. */
+    /** GM-NAS with RSPS, few-shot and one-shot: random architectures searched in each leaf sub-supernet (GM+DARTS takes argmax alpha instead). */
     archsPerLeaf: z.number(),
   })
   .strict();

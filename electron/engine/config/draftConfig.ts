@@ -25,15 +25,22 @@ const BASE_PRESET: Record<ExperimentDraft['method'], string> = {
   abs: 'nb201-fashion-abs',
   supernet: 'nb201-fashion',
   gm: 'nb201-fashion-gm',
+  'gm-darts': 'nb201-fashion-gm-darts',
   fewshot: 'nb201-fashion-fewshot',
   oneshot: 'nb201-fashion-oneshot',
 };
 
 /** The draft methods that run on the GM runner (config method `gm`); their preset fixes the split setting. */
-const GM_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'fewshot', 'oneshot'];
+const GM_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'gm-darts', 'fewshot', 'oneshot'];
+
+/** The draft methods whose split rule is gradient matching, so R (gmRepeats) matters. */
+const GM_RULE_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'gm-darts'];
+
+/** The draft methods whose leaves are searched by RSPS, so archsPerLeaf matters (GM+DARTS takes argmax alpha). */
+const RSPS_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'fewshot', 'oneshot'];
 
 /** How the form and the summary name each method. */
-const METHOD_TITLE: Record<ExperimentDraft['method'], string> = { abs: 'ABS', supernet: 'Supernet', gm: 'GM-NAS', fewshot: 'Few-shot NAS', oneshot: 'One-shot (RSPS)' };
+const METHOD_TITLE: Record<ExperimentDraft['method'], string> = { abs: 'ABS', supernet: 'Supernet', gm: 'GM-NAS', 'gm-darts': 'GM-NAS + DARTS', fewshot: 'Few-shot NAS', oneshot: 'One-shot (RSPS)' };
 
 /** Spaces a draft can use: the ABS, supernet and GM runners build NB201 supernets only in this version. */
 const DRAFT_SPACES = ['nb201'];
@@ -166,8 +173,15 @@ export function draftToConfigInput(draft: ExperimentDraft, dataset: DatasetConfi
   if (draft.maxTrainImages !== null) input['maxTrainImages'] = draft.maxTrainImages;
   else delete input['maxTrainImages'];
   if (draft.method === 'abs' && base.abs) input['abs'] = { ...base.abs, metric: draft.metric, policy: { kind: 'global', count: draft.dropPerStep }, targetSize: draft.targetSize };
-  // R matters to the GM split rule only; few-shot and one-shot keep their preset's (unused) value.
-  if (GM_METHODS.includes(draft.method) && base.gm) input['gm'] = { ...base.gm, archsPerLeaf: draft.archsPerLeaf, ...(draft.method === 'gm' ? { repeats: draft.gmRepeats } : {}) };
+  // R matters to the GM split rule only, the leaf search's size to RSPS leaves only; the other
+  // methods keep their preset's (unused) value.
+  if (GM_METHODS.includes(draft.method) && base.gm) {
+    input['gm'] = {
+      ...base.gm,
+      ...(RSPS_METHODS.includes(draft.method) ? { archsPerLeaf: draft.archsPerLeaf } : {}),
+      ...(GM_RULE_METHODS.includes(draft.method) ? { repeats: draft.gmRepeats } : {}),
+    };
+  }
   return input;
 }
 
@@ -223,10 +237,17 @@ function gmSummary(gm: NonNullable<ExperimentConfig['gm']>, epochs: number): str
   const lines: string[] = [];
   if (at.length === 0) lines.push(`One-shot: one supernet, never split (${gm.setting}); ${budget} supernet node-epoch${budget === 1 ? '' : 's'}.`);
   else {
-    const how = gm.rule === 'gm' ? `on the edge whose operators' gradients disagree most (gradient matching over R=${gm.repeats} batches), into 2 groups each time` : gm.rule === 'exhaustive' ? 'exhaustively on edge ' + String(gm.predefinedEdges[0] ?? 0) + ', one sub-supernet per operator' : `by the ${gm.rule} rule`;
+    const supernet = gm.gmMode === 'mixed' ? ' on the mixed supernet' : '';
+    const how = gm.rule === 'gm' ? `on the edge whose operators' gradients disagree most (gradient matching${supernet} over R=${gm.repeats} batches), into 2 groups each time` : gm.rule === 'exhaustive' ? 'exhaustively on edge ' + String(gm.predefinedEdges[0] ?? 0) + ', one sub-supernet per operator' : `by the ${gm.rule} rule`;
     lines.push(`${gm.setting}: split at epoch${at.length === 1 ? '' : 's'} ${at.join(' and ')} of ${epochs}, ${how}: ${leaves} leaf sub-supernets, ${budget} supernet node-epochs in all.`);
   }
-  lines.push(`Each leaf: RSPS search of ${gm.archsPerLeaf} random architectures (validation accuracy after BN recalibration on ${gm.searchValImages.toLocaleString('en-US')} images)${at.length ? `; ${gm.finalPick.truth ? 'the ground-truth table' : 'successive halving by short stand-alone training'} picks among the leaves' candidates` : ''}.`);
+  const pick = at.length ? `; ${gm.finalPick.truth ? 'the ground-truth table' : 'successive halving by short stand-alone training'} picks among the leaves' candidates` : '';
+  if (gm.search === 'darts') {
+    const alpha = gm.darts.freezeAlpha === 'never' ? 'in every sub-supernet' : 'after the final split';
+    lines.push(`Each leaf: DARTS-style mixed training; alpha (first order, Adam) learns ${alpha} on ${Math.round(gm.darts.alphaFraction * 100)} % of the training split, the weights on the rest; its candidate is the argmax of alpha per edge${pick}.`);
+  } else {
+    lines.push(`Each leaf: RSPS search of ${gm.archsPerLeaf} random architectures (validation accuracy after BN recalibration on ${gm.searchValImages.toLocaleString('en-US')} images)${pick}.`);
+  }
   return lines;
 }
 

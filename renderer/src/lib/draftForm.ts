@@ -25,8 +25,14 @@ export interface DraftFormValues {
   archsPerLeaf: string;
 }
 
-/** The draft methods that run on the GM runner (GM-NAS, few-shot, one-shot): they search each leaf. */
-export const GM_DRAFT_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'fewshot', 'oneshot'];
+/** The draft methods that run on the GM runner (GM-NAS with RSPS or DARTS, few-shot, one-shot). */
+export const GM_DRAFT_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'gm-darts', 'fewshot', 'oneshot'];
+
+/** The methods that split by gradient matching: the form asks for R. */
+export const GM_RULE_DRAFT_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'gm-darts'];
+
+/** The methods whose leaves are searched by RSPS: the form asks how many architectures (GM+DARTS takes argmax alpha). */
+export const RSPS_DRAFT_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'fewshot', 'oneshot'];
 
 /** The form as it opens: the ABS demo's recipe on the bundled sample, small enough for a laptop. */
 export function defaultFormValues(): DraftFormValues {
@@ -123,8 +129,8 @@ export function parseDraftForm(values: DraftFormValues): DraftParse {
     dropPerStep: values.method === 'abs' ? number('dropPerStep', values.dropPerStep, true) : 20,
     targetSize: values.method === 'abs' ? number('targetSize', values.targetSize, true) : 1000,
     // Fields the method does not show are sent with their defaults, so a hidden typo blocks nothing.
-    gmRepeats: values.method === 'gm' ? number('gmRepeats', values.gmRepeats, true) : 10,
-    archsPerLeaf: GM_DRAFT_METHODS.includes(values.method) ? number('archsPerLeaf', values.archsPerLeaf, true) : 20,
+    gmRepeats: GM_RULE_DRAFT_METHODS.includes(values.method) ? number('gmRepeats', values.gmRepeats, true) : 10,
+    archsPerLeaf: RSPS_DRAFT_METHODS.includes(values.method) ? number('archsPerLeaf', values.archsPerLeaf, true) : 20,
   };
   return { draft, errors };
 }

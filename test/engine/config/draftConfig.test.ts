@@ -118,6 +118,21 @@ describe('experiment drafts from the New experiment form', () => {
     await expect(configFromDraft(draft({ method: 'gm', epochs: 3 }))).resolves.toMatchObject({ method: 'gm', gm: { setting: 'nb201-gm-rsps', repeats: 10 } });
   });
 
+  it('builds GM+DARTS drafts from their preset: R from the form, the leaf search is argmax alpha (the RSPS count is not used)', async () => {
+    const preset = getPreset('nb201-fashion-gm-darts');
+    const darts = await validateDraft(draft({ method: 'gm-darts', epochs: 6, gmRepeats: 5, archsPerLeaf: 3 }));
+    expect(darts.validation.errors).toEqual([]);
+    expect(darts.config).toMatchObject({ method: 'gm', training: { epochs: 6, clip: { kind: 'norm', maxNorm: 5 } }, gm: { setting: 'nb201-gm-darts', search: 'darts', gmMode: 'mixed', repeats: 5, archsPerLeaf: preset.gm!.archsPerLeaf } });
+    const summary = darts.validation.summary.join('\n');
+    // 15 and 30 of 60 scaled to 6 epochs: 1.5 rounds to 2, and 3.
+    expect(summary).toContain('nb201-gm-darts: split at epochs 2 and 3 of 6');
+    expect(summary).toContain('gradient matching on the mixed supernet over R=5 batches');
+    expect(summary).toContain('Each leaf: DARTS-style mixed training; alpha (first order, Adam) learns after the final split on 50 % of the training split, the weights on the rest; its candidate is the argmax of alpha per edge; successive halving');
+    expect(summary).not.toContain('RSPS');
+    expect(await messageOf({ method: 'gm-darts', epochs: 2 }, 'epochs')).toBe('2 epochs are too few for the 2 split(s) of nb201-gm-darts. Use at least 3 epochs.');
+    expect(await messageOf({ method: 'gm-darts', gmRepeats: 0 }, 'gmRepeats')).toBe('must be at least 1');
+  });
+
   it('refuses too few epochs for the splits on the epochs field, and bad GM numbers on theirs', async () => {
     expect(await messageOf({ method: 'gm', epochs: 2 }, 'epochs')).toBe('2 epochs are too few for the 2 split(s) of nb201-gm-rsps. Use at least 3 epochs.');
     expect(await messageOf({ method: 'fewshot', epochs: 1 }, 'epochs')).toBe('1 epochs are too few for the 1 split(s) of nb201-fewshot. Use at least 2 epochs.');
@@ -141,6 +156,7 @@ describe('the form\'s starting values per method (drafts.defaults)', () => {
     expect(draftDefaults('oneshot')).toMatchObject({ epochs: 7, archsPerLeaf: 100, gmRepeats: 100, batchSize: 64, learningRate: 0.025, channels: 8, cellsPerStage: 1 });
     expect(draftDefaults('gm')).toMatchObject({ epochs: 3, archsPerLeaf: 25, gmRepeats: 100 });
     expect(draftDefaults('fewshot')).toMatchObject({ epochs: 3, archsPerLeaf: 20 });
+    expect(draftDefaults('gm-darts')).toMatchObject({ epochs: 3, gmRepeats: 10 });
     expect(draftDefaults('supernet')).toMatchObject({ epochs: 5 });
     expect(draftDefaults('abs')).toMatchObject({ epochs: 3, metric: 'angle-cells', dropPerStep: 20, targetSize: 1000, maxTrainImages: null });
     expect(Object.keys(draftDefaultsByMethod()).sort()).toEqual([...DRAFT_METHODS].sort());
@@ -148,7 +164,7 @@ describe('the form\'s starting values per method (drafts.defaults)', () => {
 
   it('give back the preset\'s own config when a draft takes them unchanged', async () => {
     for (const method of DRAFT_METHODS) {
-      const preset = getPreset({ abs: 'nb201-fashion-abs', supernet: 'nb201-fashion', gm: 'nb201-fashion-gm', fewshot: 'nb201-fashion-fewshot', oneshot: 'nb201-fashion-oneshot' }[method]);
+      const preset = getPreset({ abs: 'nb201-fashion-abs', supernet: 'nb201-fashion', gm: 'nb201-fashion-gm', 'gm-darts': 'nb201-fashion-gm-darts', fewshot: 'nb201-fashion-fewshot', oneshot: 'nb201-fashion-oneshot' }[method]);
       const config = await configFromDraft({ ...draft({ method, seed: preset.seed }), ...draftDefaults(method) });
       expect(config.training, method).toEqual(preset.training);
       expect(config.network, method).toEqual(preset.network);

@@ -143,6 +143,14 @@ describe('the experiment builder', () => {
     await settle();
     expect(wrapper.find('[data-testid="builder-gmRepeats"]').exists()).toBe(false);
     expect(fieldError(wrapper, 'builder-archs').text()).toBe('Enter a number.');
+
+    // GM+DARTS asks for R but not for a leaf search size (its leaves take argmax alpha): the
+    // hidden field's typo blocks nothing and the draft carries R.
+    await wrapper.get('[data-testid="builder-method-gm-darts"]').setValue(true);
+    await wrapper.get('[data-testid="builder-gmRepeats"]').setValue('5');
+    await settle();
+    expect(wrapper.find('[data-testid="builder-archsPerLeaf"]').exists()).toBe(false);
+    expect((validations().at(-1)!.request as { draft: ExperimentDraft }).draft).toMatchObject({ method: 'gm-darts', gmRepeats: 5, archsPerLeaf: 20 });
   });
 
   it("opens each method with its preset's values, and keeps the fields the user edited when the method changes", async () => {
@@ -151,6 +159,7 @@ describe('the experiment builder', () => {
       abs: { ...recipe, epochs: 3, archsPerLeaf: 20, targetSize: 500 },
       supernet: { ...recipe, epochs: 5, archsPerLeaf: 20 },
       gm: { ...recipe, epochs: 3, archsPerLeaf: 25, gmRepeats: 6 },
+      'gm-darts': { ...recipe, epochs: 3, archsPerLeaf: 25, gmRepeats: 10 },
       fewshot: { ...recipe, epochs: 3, archsPerLeaf: 20 },
       oneshot: { ...recipe, epochs: 7, archsPerLeaf: 100, batchSize: 128 },
     }));
