@@ -14,7 +14,7 @@ import { forkLauncher } from '../../electron/host/jobProcess';
 import type { JobLauncher } from '../../electron/host/jobProcess';
 import { JobSupervisor } from '../../electron/host/jobSupervisor';
 import { jobEntry } from '../../electron/host/appPaths';
-import { readEvents, readExperimentRecord } from '../../electron/engine/store/experimentStore';
+import { readEvents, readExperimentRecord, readRunEvents } from '../../electron/engine/store/experimentStore';
 import { readExperimentDetail } from '../../electron/engine/store/experimentDetail';
 import { lockFile } from '../../electron/engine/store/directoryLock';
 import type { JobEvent } from '../../shared/model/job';
@@ -33,7 +33,7 @@ describe('GM resume after kill -9', () => {
    * Runs `tiny` uninterrupted and, beside it, once SIGKILLed when `killWhen` first holds for an
    * event that reached the host; resumes the killed one through the supervisor and compares.
    */
-  async function killAndResume(tiny: ExperimentConfig, killWhen: (e: JobEvent) => boolean): Promise<{ whole: Record<string, unknown> }> {
+  async function killAndResume(tiny: ExperimentConfig, killWhen: (e: JobEvent) => boolean): Promise<{ whole: Record<string, unknown>; wholeDir: string; killedDir: string }> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-gmresume-'));
     const config = writeTinyGmConfig(root, tiny);
     const pids: number[] = [];
@@ -81,7 +81,7 @@ describe('GM resume after kill -9', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(after.some((e) => e.type === 'log' && /^resumed from checkpoint '(node-\d+-(init|split|last|epoch-\d+)|gm-progress)'/.test(e.message))).toBe(true);
     expect(after.some((e) => e.type === 'log' && e.message.startsWith('GM resumed at '))).toBe(true);
-    return { whole: a };
+    return { whole: a, wholeDir: whole.dir, killedDir: killed.dir };
   }
 
   it('a tiny GM run killed while a sub-supernet trains and resumed equals the uninterrupted run', async () => {
@@ -96,4 +96,20 @@ describe('GM resume after kill -9', () => {
     const { whole } = await killAndResume(tinyGmDartsConfig(), (e) => e.type === 'progress' && e.phase === 'sub-supernet 3' && e.epoch === 4);
     expect((whole['darts'] as { nodes: Record<string, { steps: number }> }).nodes['3']?.steps).toBeGreaterThan(0);
   }, 240_000);
+
+  it("killed inside the final pick's second training: resumed from gm-progress, viewers see every training and split once", async () => {
+    // Longer stand-alone trainings than the tiny run's (640 images, 40 steps an epoch, two epochs), so
+    // the kill lands inside the second one, after the first one's gm-progress.
+    const base = tinyGmConfig();
+    const tiny = { ...base, gm: { ...base.gm!, finalPick: { ...base.gm!.finalPick, halvingEpochs: 2, halvingTrainImages: 640 } } } as ExperimentConfig;
+    const { killedDir, wholeDir } = await killAndResume(tiny, (e) => e.type === 'progress' && e.phase === 'halving 1: 2/4');
+    const marker = readEvents(killedDir).events.find((e): e is Extract<JobEvent, { type: 'resumed' }> => e.type === 'resumed');
+    expect(marker?.checkpoint).toBe('gm-progress');
+    // gm-progress records how many events were on disk: the killed training's are superseded.
+    expect(typeof marker?.redoFrom).toBe('number');
+    const halvingSteps = (events: readonly JobEvent[]): string[] => events.flatMap((e) => (e.type === 'progress' && e.phase.startsWith('halving') ? [`${e.phase} epoch ${e.epoch} step ${e.step}`] : []));
+    const viewed = readRunEvents(killedDir).events;
+    expect(halvingSteps(viewed)).toEqual(halvingSteps(readRunEvents(wholeDir).events));
+    expect(viewed.filter((e) => e.type === 'split').map((e) => (e.type === 'split' ? e.parentId : -1))).toEqual([0, 1, 2]);
+  }, 300_000);
 });

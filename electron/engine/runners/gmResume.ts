@@ -83,29 +83,38 @@ export function resumedMessage(point: GmResumePoint): string {
   return `GM resumed at ${where}; ${progress.splits.length} split decision(s), ${done} finished node(s) and ${progress.leafCandidates.length} searched leaf(s) restored`;
 }
 
-/** Writes the between-nodes checkpoint `gm-progress` (no tensors) at `at` (the last trainer's epoch and step). */
-export function saveGmProgress(dir: string, progress: GmProgress, at: { epoch: number; step: number }): void {
-  saveCheckpoint(dir, GM_PROGRESS_CHECKPOINT, {}, { epoch: at.epoch, step: at.step, rng: {}, schedule: null, extra: gmCheckpointExtra(progress, null) });
+/**
+ * Writes the between-nodes checkpoint `gm-progress` (no tensors) at `at` (the last trainer's
+ * epoch and step). `events`: how many events the run has recorded, all on disk
+ * (`ctx.syncEvents`), as every trainer checkpoint records it, so a resume from here supersedes
+ * what the killed run recorded after it (the partly done halving training's events, a split
+ * event emitted after the save); undefined where the context has no event store (tests).
+ */
+export function saveGmProgress(dir: string, progress: GmProgress, at: { epoch: number; step: number }, events: number | undefined): void {
+  saveCheckpoint(dir, GM_PROGRESS_CHECKPOINT, {}, { epoch: at.epoch, step: at.step, rng: {}, schedule: null, ...(events !== undefined ? { events } : {}), extra: gmCheckpointExtra(progress, null) });
 }
 
 /**
  * The halving's resume hooks: the finished trainings from `point` (when the run resumes inside
- * the final pick) and a save of the progress after each training.
+ * the final pick) and a save of the progress after each training (`events` as for saveGmProgress).
  */
-export function halvingResume(dir: string, point: GmResumePoint | null, progress: (halving: HalvingState) => GmProgress, at: { epoch: number; step: number }): HalvingResume {
-  return { from: point?.progress.halving ?? null, save: (state) => saveGmProgress(dir, progress(state), at) };
+export function halvingResume(dir: string, point: GmResumePoint | null, progress: (halving: HalvingState) => GmProgress, at: { epoch: number; step: number }, events: () => number | undefined): HalvingResume {
+  return { from: point?.progress.halving ?? null, save: (state) => saveGmProgress(dir, progress(state), at, events()) };
 }
 
 /**
- * `split` events of restored decisions that events.jsonl lacks. The job process sends events
- * in batches (every 250 ms), and gm-progress is written right after a decision, so a kill can
- * keep the decision and lose its event; the resumed run emits it then, once (decisions whose
- * event was recorded are not repeated). `tree` is the restored tree: the tree right after the
- * decision when it is the newest, as a lost one is, shown as the run shows its trees (`shown`:
- * GM+DARTS adds every node's alpha record, restored with the progress).
+ * `split` events of restored decisions that the resumed run's viewers would lack. gm-progress
+ * is written right after a decision and before its event, so a kill can keep the decision and
+ * lose its event (never sent, or recorded after the checkpoint and so superseded by the
+ * resume); the resumed run emits it then, once (decisions whose event survives are not
+ * repeated). `redoFrom`: the resume's first superseded event number (the checkpoint's
+ * `events`), null when it supersedes none. `tree` is the restored tree: the tree right after
+ * the decision when it is the newest, as a lost one is, shown as the run shows its trees
+ * (`shown`: GM+DARTS adds every node's alpha record, restored with the progress).
  */
-export function lostSplitEvents(dir: string, progress: GmProgress, shown: (tree: SubSupernetTree) => SubSupernetTreeDto = treeDto): JobEventInput[] {
-  const recorded = new Set(readEvents(dir).events.flatMap((e) => (e.type === 'split' ? [e.parentId] : [])));
+export function lostSplitEvents(dir: string, progress: GmProgress, redoFrom: number | null, shown: (tree: SubSupernetTree) => SubSupernetTreeDto = treeDto): JobEventInput[] {
+  const kept = (seq: number): boolean => redoFrom === null || seq < redoFrom;
+  const recorded = new Set(readEvents(dir).events.flatMap((e) => (e.type === 'split' && kept(e.seq) ? [e.parentId] : [])));
   return progress.splits
     .filter((s) => !recorded.has(s.parentId))
     .map((s) => {

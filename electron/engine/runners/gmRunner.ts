@@ -147,7 +147,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   emit({ type: 'log', level: 'info', message: `GM: ${gm.setting}, rule ${gm.rule}, search ${gm.search}, ${epochs} epochs, splits at ${splits.length ? splits.join(', ') : 'none'}; root space ${stateSize(root.state)} architectures (${root.source})` });
   if (resume) {
     emit({ type: 'log', level: 'info', message: resumedMessage(resume) });
-    for (const e of lostSplitEvents(ctx.dir, resume.progress, shownTree)) emit(e);
+    for (const e of lostSplitEvents(ctx.dir, resume.progress, resume.checkpoint.meta.events ?? null, shownTree)) emit(e);
   }
   writeResults({});
 
@@ -216,7 +216,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
           const childIds = tree.nodes.filter((n) => n.parentId === node.id).map((n) => n.id);
           const choiceId = space.choices[d.choiceIndex]?.id ?? String(d.choiceIndex);
           splitLog.push({ parentId: node.id, childIds, epoch: to, choiceId, rule: gm.rule, groups: d.groups, candidates: d.candidates, matrices: d.matrices });
-          saveGmProgress(ctx.dir, progress(), at);
+          saveGmProgress(ctx.dir, progress(), at, ctx.syncEvents?.());
           emit({ type: 'split', parentId: node.id, childIds, epoch: to, choiceId, rule: gm.rule, groups: d.groups, distance: d.distance, certainty: d.certainty, candidates: d.candidates, tree: shownTree(tree) });
           const joint = d.certainty?.bootstrap?.jointFrequency;
           emit({ type: 'log', level: 'info', message: `split ${node.id} on ${choiceId} into ${d.groups.map((g) => `{${g.join(', ')}}`).join(' ')}${joint != null ? ` (bootstrap: same edge and partition in ${(joint * 100).toFixed(0)}% of resamples)` : ''}` });
@@ -233,7 +233,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
             emit({ type: 'log', level: 'info', message: `sub-supernet ${node.id}: best ${best.architecture} (validation accuracy ${(best.fitness * 100).toFixed(2)}% of ${record.candidates.length} searched)` });
           }
           tree = withStatus(tree, node.id, 'done');
-          saveGmProgress(ctx.dir, progress(), at);
+          saveGmProgress(ctx.dir, progress(), at, ctx.syncEvents?.());
         }
         writeResults({});
       } finally {
@@ -248,7 +248,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
   if (!ctx.cancelled() && leafCandidates.length > 0) {
     if (leafCandidates.length === 1) pick = { architecture: (leafCandidates[0] as LeafCandidate).architecture, node: (leafCandidates[0] as LeafCandidate).node, by: 'single' };
     else if (gm.finalPick.truth) pick = pickByTruth(space, leafCandidates, gm.finalPick.truth);
-    else pick = await pickByHalving(ctx, leafCandidates, data, gm, config.seed + 3, halvingResume(ctx.dir, resume, progress, at));
+    else pick = await pickByHalving(ctx, leafCandidates, data, gm, config.seed + 3, halvingResume(ctx.dir, resume, progress, at, () => ctx.syncEvents?.()));
     if (ctx.cancelled()) pick = null;
   }
   const picked = pick ? leafCandidates.find((c) => c.architecture === pick.architecture) : undefined;
