@@ -141,12 +141,21 @@ async function browserRows(workspace, count, repeat) {
   }
 }
 
-/** The memory figures: bench/memoryBench.ts bundled and run in its own process (extra node flags in `flags`). */
-function memoryRun(steps, flags = []) {
+let memoryBundle = null;
+
+/** bench/memoryBench.ts bundled once per run (both memory runs use it). */
+function memoryBenchFile() {
+  if (memoryBundle) return memoryBundle;
   const esbuild = require('esbuild');
   const tag = require('node:crypto').createHash('sha256').update(root).digest('hex').slice(0, 12);
-  const outfile = path.join(os.tmpdir(), `nas-bench-${tag}`, 'memoryBench.js');
-  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'memoryBench.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['@tensorflow/*'], logLevel: 'warning' });
+  memoryBundle = path.join(os.tmpdir(), `nas-bench-${tag}`, 'memoryBench.js');
+  esbuild.buildSync({ entryPoints: [path.join(__dirname, 'memoryBench.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: memoryBundle, external: ['@tensorflow/*'], logLevel: 'warning' });
+  return memoryBundle;
+}
+
+/** The memory figures: bench/memoryBench.ts run in its own process (extra node flags in `flags`). */
+function memoryRun(steps, flags = []) {
+  const outfile = memoryBenchFile();
   const r = spawnSync(process.execPath, ['--expose-gc', ...flags, outfile, JSON.stringify({ steps, every: 25, settleMs: 100 })], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
   const line = (r.stdout || '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (!line) throw new Error(`memoryBench failed: ${(r.stderr || '').trim().split('\n').pop() || `exit ${r.status}`}`);

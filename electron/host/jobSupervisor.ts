@@ -15,7 +15,7 @@ import { resumeRefusal } from '../engine/jobs/resumeSupport';
 import { applyOverrides, resolveConfig } from '../engine/config/resolveConfig';
 import type { ExperimentConfig } from '../engine/config/experimentConfig';
 import { CANCEL_GRACE_MS, fromJobMessageSchema } from '../job/protocol';
-import type { JobSpec } from '../job/protocol';
+import type { JobSpec, ToJobMessage } from '../job/protocol';
 import type { JobLauncher, JobProcess } from './jobProcess';
 
 export interface StartJobRequest {
@@ -165,24 +165,22 @@ export class JobSupervisor {
 
   /**
    * Pauses a running job at its next training step, or lets a paused one continue; the job
-   * answers with a `paused` or `resumed` event (and `summary.paused` follows them).
+   * answers with a `paused` or `continued` event (and `summary.paused` follows them).
    */
   pause(jobId: string, paused: boolean): JobSummary {
-    const job = this.require(jobId);
-    if (isTerminal(job.summary.status)) {
-      throw new NasError('INVALID_CONFIG', `Job ${jobId} has ended (${job.summary.status}); there is nothing to ${paused ? 'pause' : 'continue'}.`, { fix: 'Resume an interrupted experiment from its folder (jobs.resume) instead.' });
-    }
-    job.process.send({ type: 'pause', paused });
-    return { ...job.summary };
+    return this.sendToRunning(jobId, { type: 'pause', paused }, `there is nothing to ${paused ? 'pause' : 'continue'}`, 'Resume an interrupted experiment from its folder (jobs.resume) instead.');
   }
 
   /** Forwards a lock/force-drop/undo to a running job; the job acknowledges it in an event. */
   command(jobId: string, command: OperatorCommand): JobSummary {
+    return this.sendToRunning(jobId, { type: 'command', command }, 'its space can no longer change', 'Start a new experiment with the operators you want locked or removed.');
+  }
+
+  /** Sends `message` to a job that has not ended; an ended one is refused, saying why (`ended`) and what to do. */
+  private sendToRunning(jobId: string, message: ToJobMessage, ended: string, fix: string): JobSummary {
     const job = this.require(jobId);
-    if (isTerminal(job.summary.status)) {
-      throw new NasError('INVALID_CONFIG', `Job ${jobId} has ended (${job.summary.status}); its space can no longer change.`, { fix: 'Start a new experiment with the operators you want locked or removed.' });
-    }
-    job.process.send({ type: 'command', command });
+    if (isTerminal(job.summary.status)) throw new NasError('INVALID_CONFIG', `Job ${jobId} has ended (${job.summary.status}); ${ended}.`, { fix });
+    job.process.send(message);
     return { ...job.summary };
   }
 

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NasError } from '../../shared/errors';
 import type { TruthSource, TruthTable } from '../../shared/model/truth';
-import { GROUND_TRUTH_FILE, readTruthTable, splitCsvLine, VALUE_COLUMNS } from '../engine/groundTruth/truthTable';
+import { GROUND_TRUTH_FILE, readTruthTableColumns } from '../engine/groundTruth/truthTable';
 import { createSearchSpace } from '../engine/space/registry';
 import { experimentDirOf } from '../engine/store/experimentDetail';
 import { readExperimentRecord } from '../engine/store/experimentStore';
@@ -56,8 +56,6 @@ function ofExperiment(workspace: string, id: string): { file: string; label: str
 export function readTruthForUi(workspace: string, source: TruthSource): TruthTable {
   const { file, label } = source.kind === 'experiment' ? ofExperiment(workspace, source.id) : { file: checkedCsvFile(source.path), label: path.basename(source.path.trim()) };
   const space = createSearchSpace({ kind: 'nb201' });
-  const rows = readTruthTable(file, space);
-  const header = splitCsvLine(fs.readFileSync(file, 'utf8').split(/\r?\n/, 1)[0] ?? '').map((h) => h.trim());
-  const valueColumn = VALUE_COLUMNS.find((c) => header.includes(c)) ?? VALUE_COLUMNS[0]!;
+  const { rows, valueColumn } = readTruthTableColumns(file, space);
   return { label, file, valueColumn, rows: rows.map((r) => ({ architecture: r.text, accuracy: r.value })) };
 }

@@ -13,6 +13,16 @@ import { z } from 'zod';
  * presets nb201-fashion-gm / -gm-darts / -fewshot / -oneshot with the draft on top.
  */
 export const DRAFT_METHODS = ['abs', 'supernet', 'gm', 'gm-darts', 'fewshot', 'oneshot'] as const;
+type DraftMethod = (typeof DRAFT_METHODS)[number];
+
+/** The draft methods that run on the GM runner (config method `gm`); their preset fixes the split setting. */
+export const GM_DRAFT_METHODS: readonly DraftMethod[] = ['gm', 'gm-darts', 'fewshot', 'oneshot'];
+
+/** The draft methods whose split rule is gradient matching, so R (gmRepeats) matters. */
+export const GM_RULE_DRAFT_METHODS: readonly DraftMethod[] = ['gm', 'gm-darts'];
+
+/** The draft methods whose leaves are searched by RSPS, so archsPerLeaf matters (GM+DARTS takes argmax alpha). */
+export const RSPS_DRAFT_METHODS: readonly DraftMethod[] = ['gm', 'fewshot', 'oneshot'];
 
 export const experimentDraftSchema = z
   .object({

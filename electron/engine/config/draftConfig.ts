@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { NasError, toErrorData } from '../../../shared/errors';
-import { DRAFT_METHODS } from '../../../shared/model/experimentDraft';
+import { DRAFT_METHODS, GM_DRAFT_METHODS, GM_RULE_DRAFT_METHODS, RSPS_DRAFT_METHODS } from '../../../shared/model/experimentDraft';
 import type { DraftDefaults, DraftDefaultsByMethod, DraftField, DraftValidation, ExperimentDraft } from '../../../shared/model/experimentDraft';
 import { loadDataset } from '../data';
 import { metricNames } from '../metrics/registry';
@@ -30,14 +30,6 @@ const BASE_PRESET: Record<ExperimentDraft['method'], string> = {
   oneshot: 'nb201-fashion-oneshot',
 };
 
-/** The draft methods that run on the GM runner (config method `gm`); their preset fixes the split setting. */
-const GM_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'gm-darts', 'fewshot', 'oneshot'];
-
-/** The draft methods whose split rule is gradient matching, so R (gmRepeats) matters. */
-const GM_RULE_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'gm-darts'];
-
-/** The draft methods whose leaves are searched by RSPS, so archsPerLeaf matters (GM+DARTS takes argmax alpha). */
-const RSPS_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'fewshot', 'oneshot'];
 
 /** How the form and the summary name each method. */
 const METHOD_TITLE: Record<ExperimentDraft['method'], string> = { abs: 'ABS', supernet: 'Supernet', gm: 'GM-NAS', 'gm-darts': 'GM-NAS + DARTS', fewshot: 'Few-shot NAS', oneshot: 'One-shot (RSPS)' };
@@ -175,11 +167,11 @@ export function draftToConfigInput(draft: ExperimentDraft, dataset: DatasetConfi
   if (draft.method === 'abs' && base.abs) input['abs'] = { ...base.abs, metric: draft.metric, policy: { kind: 'global', count: draft.dropPerStep }, targetSize: draft.targetSize };
   // R matters to the GM split rule only, the leaf search's size to RSPS leaves only; the other
   // methods keep their preset's (unused) value.
-  if (GM_METHODS.includes(draft.method) && base.gm) {
+  if (GM_DRAFT_METHODS.includes(draft.method) && base.gm) {
     input['gm'] = {
       ...base.gm,
-      ...(RSPS_METHODS.includes(draft.method) ? { archsPerLeaf: draft.archsPerLeaf } : {}),
-      ...(GM_RULE_METHODS.includes(draft.method) ? { repeats: draft.gmRepeats } : {}),
+      ...(RSPS_DRAFT_METHODS.includes(draft.method) ? { archsPerLeaf: draft.archsPerLeaf } : {}),
+      ...(GM_RULE_DRAFT_METHODS.includes(draft.method) ? { repeats: draft.gmRepeats } : {}),
     };
   }
   return input;
@@ -200,7 +192,7 @@ function checkDraftFields(draft: ExperimentDraft, errors: Errors, size: number |
     if (size !== null && draft.targetSize >= size) errors.push({ field: 'targetSize', message: `must be smaller than the space (${size.toLocaleString('en-US')} architectures), or nothing is shrunk.` });
   }
   if (draft.learningRate <= 0 || !Number.isFinite(draft.learningRate)) errors.push({ field: 'learningRate', message: 'must be a positive number, e.g. 0.025.' });
-  const setting = GM_METHODS.includes(draft.method) ? getPreset(BASE_PRESET[draft.method]).gm?.setting : undefined;
+  const setting = GM_DRAFT_METHODS.includes(draft.method) ? getPreset(BASE_PRESET[draft.method]).gm?.setting : undefined;
   if (setting && Number.isInteger(draft.epochs) && draft.epochs >= 1) {
     // The schema says the same on training.epochs; this adds the fix (the least number of epochs).
     try {

@@ -24,7 +24,7 @@ export interface TruthTableOptions {
 
 /** Default columns: NB201's, then ours. */
 const ARCH_COLUMNS = ['ArchitectureString', 'architecture'];
-export const VALUE_COLUMNS = ['CIFAR10TestAccuracy200Epochs', 'testAccuracy', 'accuracy'];
+const VALUE_COLUMNS = ['CIFAR10TestAccuracy200Epochs', 'testAccuracy', 'accuracy'];
 
 /** Splits one CSV line (fields may be double-quoted; NB201 strings contain '|' and '+', not commas). */
 export function splitCsvLine(line: string): string[] {
@@ -50,6 +50,11 @@ export function splitCsvLine(line: string): string[] {
 }
 
 export function readTruthTable(file: string, space: SearchSpace, options: TruthTableOptions = {}): TruthRow[] {
+  return readTruthTableColumns(file, space, options).rows;
+}
+
+/** {@link readTruthTable}, with the names of the columns it read (the UI shows which accuracy it ranks by). */
+export function readTruthTableColumns(file: string, space: SearchSpace, options: TruthTableOptions = {}): { rows: TruthRow[]; archColumn: string; valueColumn: string } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -71,7 +76,7 @@ export function readTruthTable(file: string, space: SearchSpace, options: TruthT
   };
   const archIndex = pick(options.archColumn, ARCH_COLUMNS, 'architecture');
   const valueIndex = pick(options.valueColumn, VALUE_COLUMNS, 'value');
-  return lines.slice(1).map((line, i) => {
+  const rows = lines.slice(1).map((line, i) => {
     const fields = splitCsvLine(line);
     const archText = (fields[archIndex] ?? '').trim();
     const value = Number(fields[valueIndex]);
@@ -88,6 +93,7 @@ export function readTruthTable(file: string, space: SearchSpace, options: TruthT
     }
     return { arch, text: space.format(arch), value };
   });
+  return { rows, archColumn: header[archIndex] as string, valueColumn: header[valueIndex] as string };
 }
 
 /** Writes a ground-truth table (our format: architecture, testAccuracy, plus extra columns). */

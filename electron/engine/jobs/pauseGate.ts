@@ -35,11 +35,6 @@ export class PauseGate {
     return this.requested;
   }
 
-  /** True while the loop is held. */
-  get holding(): boolean {
-    return this.holdStart !== null;
-  }
-
   /** Asks the loop to stop at its next step boundary. Returns false when already paused. */
   pause(): boolean {
     if (this.requested) return false;

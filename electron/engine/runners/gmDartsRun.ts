@@ -166,17 +166,14 @@ export class GmDartsNode {
   /**
    * The trainer options of this node: the mixed-mode weight step, and alpha, its Adam state and
    * the alpha-batch stream in every checkpoint.
-   * `trainer` is read at each alpha step (where training is, for a NAN_LOSS message); it is set
-   * once the trainer exists.
    */
-  trainerOptions(trainer: () => SupernetTrainer | undefined): Pick<SupernetTrainerOptions, 'weightStep' | 'checkpointExtras'> {
+  trainerOptions(): Pick<SupernetTrainerOptions, 'weightStep' | 'checkpointExtras'> {
     return {
       weightStep: dartsWeightStep({
         state: this.state,
         arch: this.arch,
         frozen: this.frozen,
         nextAlphaBatch: () => this.alphaBatches.next(),
-        where: () => ({ epoch: trainer()?.epoch ?? 0, step: trainer()?.stepInEpoch ?? 0, lastCheckpoint: trainer()?.lastCheckpoint ?? null }),
       }),
       checkpointExtras: () => {
         const extras = this.arch.checkpointExtras();

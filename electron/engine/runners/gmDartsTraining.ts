@@ -24,13 +24,12 @@ import type { Architecture } from '../space/searchSpace';
 import type { SpaceState } from '../space/spaceState';
 import { maskedSoftmax } from '../supernet/maskedSoftmax';
 import type { Supernet } from '../supernet/supernet';
-import { clipGradients } from '../train/gradientClipping';
 import { softmaxCrossEntropy } from '../train/losses';
 import type { SgdNesterov } from '../train/sgdNesterov';
-import { allZeroNames, archStep } from '../train/trainStep';
+import { archStep } from '../train/trainStep';
 import type { ExperimentData } from './experimentData';
 import type { NodeArchState } from './gmArchState';
-import type { StepOptions, StepResult } from './supernetTrainStep';
+import { applyWeightGradients, type StepOptions, type StepResult } from './supernetTrainStep';
 import type { WeightStep } from './supernetTrainer';
 
 /** The training split cut into the weights' part and alpha's part. */
@@ -93,17 +92,7 @@ export function mixedWeightStep(net: Supernet, optimizer: SgdNesterov, x: tf.Ten
     const loss = value.dataSync()[0] as number;
     const correct = hits ? ((hits as tf.Tensor).dataSync()[0] as number) : 0;
     if (!Number.isFinite(loss)) return { loss, correct, gradNorm: Number.NaN };
-    for (const name of allZeroNames(grads)) {
-      grads[name]?.dispose();
-      delete grads[name];
-    }
-    const clipped = clipGradients(grads, options.clip);
-    try {
-      optimizer.apply(new Map(variables.map((v) => [v.name, v])), clipped.grads, lr);
-    } finally {
-      tf.dispose(Object.values(clipped.grads));
-    }
-    return { loss, correct, gradNorm: clipped.norm };
+    return { loss, correct, gradNorm: applyWeightGradients(optimizer, new Map(variables.map((v) => [v.name, v])), grads, lr, options.clip) };
   } finally {
     value.dispose();
     if (hits) (hits as tf.Tensor).dispose();
@@ -118,11 +107,6 @@ export interface DartsStepOptions {
   readonly frozen: boolean;
   /** Batches of alpha's part of the training split. */
   readonly nextAlphaBatch: () => Batch;
-  /**
-   * Where training is, for a NAN_LOSS message of the alpha step: the zero-based epoch and step
-   * within it, as the trainer counts them (so the message names the same place after a resume).
-   */
-  readonly where?: () => { epoch: number; step: number; lastCheckpoint: string | null };
 }
 
 /**
@@ -131,9 +115,10 @@ export interface DartsStepOptions {
  * sampler's paths (the trainer still draws them; nothing uses them).
  */
 export function dartsWeightStep(options: DartsStepOptions): WeightStep {
-  const { state, arch, frozen, nextAlphaBatch, where } = options;
+  const { state, arch, frozen, nextAlphaBatch } = options;
   let variables: { net: Supernet; list: tf.Variable[] } | null = null;
-  return (net, optimizer, x, labels, _paths, lr, stepOptions) => {
+  // `at`: where the trainer is, named by a NAN_LOSS of the alpha step (the same place after a resume).
+  return (net, optimizer, x, labels, _paths, lr, stepOptions, at) => {
     if (variables?.net !== net) variables = { net, list: mixedTrainables(net, state) };
     if (!frozen) {
       const b = nextAlphaBatch();
@@ -143,7 +128,7 @@ export function dartsWeightStep(options: DartsStepOptions): WeightStep {
           variables: [arch.alpha],
           optimizer: arch.adam,
           lr: arch.adam.options.lr,
-          at: where?.() ?? { epoch: 0, step: 0 },
+          at: at ?? { epoch: 0, step: 0 },
         });
         arch.alphaSteps += 1;
       } finally {

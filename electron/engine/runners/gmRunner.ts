@@ -171,7 +171,7 @@ export async function runGmJob(ctx: JobContext): Promise<JobSummaryData> {
       // --- GM+DARTS: the node's alpha, arch-Adam state and alpha batches (the restored node's from
       // its own checkpoint); the trainer gets its mixed-mode step and data part.
       const dartsNode: GmDartsNode | null = darts ? darts.startNode({ id: node.id, state: node.state, leaf: final, inherit, parent, seed: nodeSeed(config.seed, node.id), resume: restoring ? resume.checkpoint : null }, config.training.batchSize) : null;
-      const trainer: SupernetTrainer = new SupernetTrainer(space, config, dartsNode?.data ?? data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), weightSeed: config.seed, horizon, ...dartsNode?.trainerOptions((): SupernetTrainer => trainer) });
+      const trainer = new SupernetTrainer(space, config, dartsNode?.data ?? data, ctx, epochs, { node: node.id, startEpoch: from, seed: nodeSeed(config.seed, node.id), weightSeed: config.seed, horizon, ...dartsNode?.trainerOptions() });
       // --- end GM+DARTS
       try {
         const fresh = (): NodeRecord => ({ id: node.id, fromEpoch: from, toEpoch: to, epochsTrained: 0, inheritance: inherit, valAccuracy: null, candidates: [] });

@@ -18,8 +18,6 @@ import { writeFileAtomic } from '../store/atomicFile';
 import { loadExperimentData } from './experimentData';
 import { trainStandalone } from './standaloneRunner';
 
-export { GROUND_TRUTH_FILE };
-
 /** The architectures to train: the config's list, else `count` distinct uniform samples. */
 export function groundTruthArchitectures(ctx: JobContext): string[] {
   const config = ctx.config;

@@ -63,20 +63,29 @@ export function supernetTrainStep(net: Supernet, optimizer: SgdNesterov, x: tf.T
     // A non-finite loss must not reach the weights: the caller stops the run and the last
     // checkpoint on disk stays the last good one.
     if (!Number.isFinite(lossSum)) return { loss: lossSum / paths.length, correct, gradNorm: Number.NaN };
-    // ABS sets exactly-zero gradients to None (ALGORITHMS.md A4, E3): an op whose edge carries
-    // no signal in this path (its input node is dead) gets no momentum or decay update.
-    for (const name of allZeroNames(summed)) {
-      summed[name]?.dispose();
-      delete summed[name];
-    }
-    const clipped = clipGradients(summed, options.clip);
-    try {
-      optimizer.apply(variables, clipped.grads, lr);
-    } finally {
-      tf.dispose(Object.values(clipped.grads));
-    }
-    return { loss: lossSum / paths.length, correct, gradNorm: clipped.norm };
+    return { loss: lossSum / paths.length, correct, gradNorm: applyWeightGradients(optimizer, variables, summed, lr, options.clip) };
   } finally {
     tf.dispose(Object.values(summed));
   }
+}
+
+/**
+ * The end of every weight step (single-path, FairNAS, GM+DARTS's mixed one): drops all-zero
+ * gradients (ABS sets them to None, ALGORITHMS.md A4, E3: an op whose edge carried no signal
+ * gets no momentum or decay update), clips by the recipe and applies the rest. Disposes what it
+ * drops and the clipped copies; `grads` stays the caller's to dispose. Returns the global
+ * gradient norm before clipping.
+ */
+export function applyWeightGradients(optimizer: SgdNesterov, variables: ReadonlyMap<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number, clip: ClipConfig): number {
+  for (const name of allZeroNames(grads)) {
+    grads[name]?.dispose();
+    delete grads[name];
+  }
+  const clipped = clipGradients(grads, clip);
+  try {
+    optimizer.apply(variables, clipped.grads, lr);
+  } finally {
+    tf.dispose(Object.values(clipped.grads));
+  }
+  return clipped.norm;
 }

@@ -20,7 +20,7 @@ import { saveTensorCheckpoint } from '../store/checkpointTensors';
 import { recalibrateBn } from '../supernet/bnRecalibration';
 import { createSupernet } from '../supernet/createSupernet';
 import type { Supernet } from '../supernet/supernet';
-import { assertFiniteLoss } from '../train/finiteGuard';
+import { assertFiniteLoss, type StepLocation } from '../train/finiteGuard';
 import { createSchedule } from '../train/schedules';
 import type { LrSchedule, ScheduleHorizon } from '../train/schedules';
 import { SgdNesterov } from '../train/sgdNesterov';
@@ -38,8 +38,10 @@ const CALIBRATION_IMAGES = 512;
  * One weight step of the trainer, with supernetTrainStep's signature and contract (a non-finite
  * loss comes back without an update; the trainer stops the run). GM+DARTS replaces the
  * single-path step with a mixed-mode one (runners/gmDartsTraining.ts), which ignores `paths`.
+ * `at`: where training is (zero-based epoch and step within it, the last checkpoint), for a
+ * step that can stop the run itself (GM+DARTS's alpha step names it in its NAN_LOSS message).
  */
-export type WeightStep = (net: Supernet, optimizer: SgdNesterov, x: tf.Tensor4D, labels: tf.Tensor1D, paths: readonly (readonly string[])[], lr: number, options: StepOptions) => StepResult;
+export type WeightStep = (net: Supernet, optimizer: SgdNesterov, x: tf.Tensor4D, labels: tf.Tensor1D, paths: readonly (readonly string[])[], lr: number, options: StepOptions, at?: StepLocation) => StepResult;
 
 /** Tensors and JSON a trainer adds to each of its checkpoints (GM+DARTS: alpha and its Adam state). */
 export interface CheckpointExtras {
@@ -85,8 +87,6 @@ export class SupernetTrainer {
   readonly stepsPerEpoch: number;
   epoch = 0;
   globalStep = 0;
-  /** The zero-based step within the epoch now training (what a NAN_LOSS message names). */
-  stepInEpoch = 0;
   images = 0;
   lastLoss = Number.NaN;
   lastCheckpoint: string | null = null;
@@ -216,11 +216,11 @@ export class SupernetTrainer {
     for (const batch of batches(data.train, data.trainIndices, { batchSize: recipe.batchSize, shuffle: true, rng: this.dataRng, normalize: data.normalize, augment: data.augment, dropLast: true })) {
       const paths = this.sampler.next(state);
       const lr = this.schedule.lrAt(epoch + step / steps);
-      this.stepInEpoch = step;
-      const result = (this.options.weightStep ?? supernetTrainStep)(this.net, this.optimizer, batch.x, batch.y, paths, lr, { labelSmoothing: recipe.labelSmoothing, clip: recipe.clip });
+      const at = { epoch, step, lastCheckpoint: this.lastCheckpoint };
+      const result = (this.options.weightStep ?? supernetTrainStep)(this.net, this.optimizer, batch.x, batch.y, paths, lr, { labelSmoothing: recipe.labelSmoothing, clip: recipe.clip }, at);
       const size = batch.indices.length;
       tf.dispose([batch.x, batch.y]);
-      assertFiniteLoss(result.loss, { epoch, step, phase: 'supernet weights', lastCheckpoint: this.lastCheckpoint });
+      assertFiniteLoss(result.loss, { ...at, phase: 'supernet weights' });
       step += 1;
       this.globalStep += 1;
       this.images += size;

@@ -41,14 +41,8 @@ export const gmDartsConfigSchema = z.strictObject({
 });
 export type GmDartsConfig = z.infer<typeof gmDartsConfigSchema>;
 
-export const GM_DARTS_DEFAULTS: GmDartsConfig = {
-  alphaFraction: 0.5,
-  freezeAlpha: 'until-final-split',
-  archLr: ARCH_ADAM_DEFAULTS.lr,
-  archBeta1: ARCH_ADAM_DEFAULTS.beta1,
-  archBeta2: ARCH_ADAM_DEFAULTS.beta2,
-  archWeightDecay: ARCH_ADAM_DEFAULTS.weightDecay,
-};
+/** Every field at the schema's default (one source: the schema). */
+export const GM_DARTS_DEFAULTS: GmDartsConfig = gmDartsConfigSchema.parse({});
 
 export interface GmSearchIssue {
   readonly path: readonly string[];

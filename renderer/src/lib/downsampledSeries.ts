@@ -8,6 +8,8 @@
  * last partial point so the chart stays live. Memory and work per point are O(1) amortised.
  */
 
+import { DISPLAY_MAX_POINTS } from '../../../shared/model/displayEvents';
+
 export type Point = [x: number, y: number];
 
 export class DownsampledSeries {
@@ -19,8 +21,8 @@ export class DownsampledSeries {
   private pendingCount = 0;
   private rawCount = 0;
 
-  /** @param maxPoints even, at least 2 (default 2,000). */
-  constructor(readonly maxPoints = 2000) {
+  /** @param maxPoints even, at least 2 (default: the points per series the host sends, 2,000). */
+  constructor(readonly maxPoints = DISPLAY_MAX_POINTS) {
     if (!Number.isInteger(maxPoints) || maxPoints < 2 || maxPoints % 2 !== 0) {
       throw new RangeError(`maxPoints must be an even integer >= 2, got ${maxPoints}`);
     }

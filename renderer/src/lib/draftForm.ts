@@ -4,6 +4,8 @@
  * and meaning are checked by the host (`drafts.validate`), which knows the engine's rules.
  */
 import type { DraftDefaults, DraftField, ExperimentDraft } from '../../../shared/model/experimentDraft';
+// Which methods ask for R and for the leaf search size: the host's own groups, so form and host agree.
+import { GM_RULE_DRAFT_METHODS, RSPS_DRAFT_METHODS } from '../../../shared/model/experimentDraft';
 
 export interface DraftFormValues {
   name: string;
@@ -24,15 +26,6 @@ export interface DraftFormValues {
   gmRepeats: string;
   archsPerLeaf: string;
 }
-
-/** The draft methods that run on the GM runner (GM-NAS with RSPS or DARTS, few-shot, one-shot). */
-export const GM_DRAFT_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'gm-darts', 'fewshot', 'oneshot'];
-
-/** The methods that split by gradient matching: the form asks for R. */
-export const GM_RULE_DRAFT_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'gm-darts'];
-
-/** The methods whose leaves are searched by RSPS: the form asks how many architectures (GM+DARTS takes argmax alpha). */
-export const RSPS_DRAFT_METHODS: readonly ExperimentDraft['method'][] = ['gm', 'fewshot', 'oneshot'];
 
 /** The form as it opens: the ABS demo's recipe on the bundled sample, small enough for a laptop. */
 export function defaultFormValues(): DraftFormValues {

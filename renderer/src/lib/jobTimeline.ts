@@ -6,6 +6,7 @@
  */
 import type { JobEvent, JobStatus } from '../../../shared/model/job';
 import type { NasErrorData } from '../../../shared/errors';
+import { DISPLAY_MAX_POINTS } from '../../../shared/model/displayEvents';
 import { DownsampledSeries } from './downsampledSeries';
 
 export type MetricSplit = 'train' | 'val' | 'test';
@@ -64,7 +65,7 @@ export function createTimeline(): JobTimeline {
  * Applies a batch of events in place; returns how many were new.
  * @param maxPoints cap per series (see DownsampledSeries).
  */
-export function applyJobEvents(timeline: JobTimeline, batch: readonly JobEvent[], maxPoints = 2000): number {
+export function applyJobEvents(timeline: JobTimeline, batch: readonly JobEvent[], maxPoints = DISPLAY_MAX_POINTS): number {
   let applied = 0;
   const ordered = [...batch].sort((a, b) => a.seq - b.seq);
   for (const event of ordered) {

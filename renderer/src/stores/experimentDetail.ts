@@ -9,6 +9,7 @@ import { markRaw, reactive } from 'vue';
 import { defineStore } from 'pinia';
 import type { ExperimentDetail, JobSummary, OperatorCommand } from '../../../shared/model/job';
 import { getApi, toDisplayError, type DisplayError } from '../api';
+import { DISPLAY_MAX_POINTS } from '../../../shared/model/displayEvents';
 import { applyJobEvents, createTimeline, type JobTimeline } from '../lib/jobTimeline';
 import { parseResultsFile, parseSpaceFile, type ResultsFile, type SpaceFile } from '../lib/absFiles';
 import type { SentCommand } from '../lib/absView';
@@ -62,7 +63,7 @@ export const useExperimentDetailStore = defineStore('experimentDetail', () => {
       try {
         const detail = await getApi().invoke('experiments.open', { id });
         const timeline = createTimeline();
-        applyJobEvents(timeline, detail.events, 2000);
+        applyJobEvents(timeline, detail.events, DISPLAY_MAX_POINTS);
         if (!timeline.status) timeline.status = detail.status;
         if (!timeline.backend) timeline.backend = detail.backend;
         if (!timeline.result && detail.summary) timeline.result = detail.summary;

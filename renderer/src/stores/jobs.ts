@@ -8,6 +8,7 @@ import type { JobStatus, JobSummary } from '../../../shared/model/job';
 import type { NasErrorData } from '../../../shared/errors';
 import { getApi, toDisplayError, type DisplayError } from '../api';
 import { useLoadable } from '../composables/useLoadable';
+import { DISPLAY_MAX_POINTS } from '../../../shared/model/displayEvents';
 import { applyJobEvents, createTimeline, type JobTimeline } from '../lib/jobTimeline';
 
 /** Options of `jobs.start` besides the preset. */
@@ -34,7 +35,7 @@ export const useJobsStore = defineStore('jobs', () => {
   const timelines = reactive<Record<string, JobTimeline>>({});
   const streams = reactive<Record<string, StreamState>>({});
   /** Max points kept per metric series (older points are averaged in buckets). */
-  const maxPointsPerSeries = ref(2000);
+  const maxPointsPerSeries = ref(DISPLAY_MAX_POINTS);
   const followers = new Map<string, { count: number; stop: () => void }>();
 
   const sortedJobs = computed(() => [...jobs.value].sort((a, b) => b.startedAt - a.startedAt));
@@ -108,8 +109,7 @@ export const useJobsStore = defineStore('jobs', () => {
       { jobId },
       (batch) => {
         applyJobEvents(timeline, batch, maxPointsPerSeries.value);
-        if (timeline.status) patch(jobId, { status: timeline.status });
-        patchPaused(jobId, timeline.paused);
+        patch(jobId, { ...(timeline.status ? { status: timeline.status } : {}), paused: timeline.paused });
       },
       (error?: NasErrorData) => {
         streams[jobId] = { live: false, error: error ? toDisplayError(error) : null };
@@ -125,14 +125,13 @@ export const useJobsStore = defineStore('jobs', () => {
     else jobs.value.unshift(summary);
   }
 
+  /** Assigns the fields of `change` that differ (an unchanged field triggers no reactive update). */
   function patch(jobId: string, change: Partial<JobSummary>): void {
     const job = jobs.value.find((candidate) => candidate.jobId === jobId);
-    if (job && (change.status === undefined || job.status !== change.status)) Object.assign(job, change);
-  }
-
-  function patchPaused(jobId: string, paused: boolean): void {
-    const job = jobs.value.find((candidate) => candidate.jobId === jobId);
-    if (job && job.paused !== paused) job.paused = paused;
+    if (!job) return;
+    for (const key of Object.keys(change) as (keyof JobSummary)[]) {
+      if (change[key] !== undefined && job[key] !== change[key]) Object.assign(job, { [key]: change[key] });
+    }
   }
 
   return {

@@ -168,12 +168,12 @@ describe('GM+DARTS alpha step that diverges', () => {
       const n = 4;
       return { x: tf.fill([n, 8, 8, 1], Number.NaN) as tf.Tensor4D, y: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % 3), 'int32'), indices: new Int32Array(n) };
     };
-    // The trainer says epoch index 2, step index 4 (a resumed node counts from its epoch, not from 0).
-    const step = dartsWeightStep({ state, arch, frozen: false, nextAlphaBatch: nanBatch, where: () => ({ epoch: 2, step: 4, lastCheckpoint: 'node-3-epoch-2' }) });
+    const step = dartsWeightStep({ state, arch, frozen: false, nextAlphaBatch: nanBatch });
     const { x, y } = batch(3);
     try {
       const before = tf.memory().numTensors;
-      expect(() => step(net, optimizer, x, y, [], LR, STEP)).toThrow(
+      // The trainer says epoch index 2, step index 4 (a resumed node counts from its epoch, not from 0).
+      expect(() => step(net, optimizer, x, y, [], LR, STEP, { epoch: 2, step: 4, lastCheckpoint: 'node-3-epoch-2' })).toThrow(
         expect.objectContaining({ code: 'NAN_LOSS', message: "Training diverged: the loss is NaN at epoch 3, step 5 (architecture). The last good checkpoint 'node-3-epoch-2' is kept." }),
       );
       expect(arch.alphaSteps).toBe(0);

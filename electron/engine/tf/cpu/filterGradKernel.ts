@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ConvGeometry } from './convGradients';
 import { heapBuffer, offset, scratchFor, simdKernels, type WasmBackendLike } from './simdModule';
 import { kernelPool, worthSplitting } from '../threads/kernelPool';
-import { FILTER_GRAD_CHUNKS, JobKind, fixedChunkImages, runJobOnMainThread, type SummedJob } from '../threads/splitJob';
+import { FILTER_GRAD_CHUNKS, JobKind, chunkRange, fixedChunkImages, runJobOnMainThread, type SummedJob } from '../threads/splitJob';
 
 const KERNEL = 'NasConv2DFilterGrad';
 let registered = false;
@@ -33,7 +33,7 @@ function register(): void {
       const chunks = Math.ceil(g.n / chunkImages);
       // One slot per chunk after the first (which is summed straight into dW). Taken before the
       // offsets are read: _malloc may grow the memory.
-      const slots = chunks > 1 ? scratchFor(be, k, 4 * size * chunks) : 0;
+      const slots = chunks > 1 ? scratchFor(be, k, 4 * size * (chunks - 1)) : 0;
       const xOff = offset(be, x);
       const dyOff = offset(be, dy);
       const dwOff = offset(be, out);
@@ -51,11 +51,10 @@ function register(): void {
         output: { offset: dwOff, sumFloats: size },
         scratchBytes: () => 0,
         ints: () => [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft],
-        partialOffset: (c) => (c === 0 ? dwOff : slots + 4 * size * c),
+        partialOffset: (c) => (c === 0 ? dwOff : slots + 4 * size * (c - 1)),
         runChunk: (c) => {
-          const i0 = c * chunkImages;
-          const count = Math.min(g.n, i0 + chunkImages) - i0;
-          k.filterGrad(xOff + 4 * i0 * inImage, dyOff + 4 * i0 * outImage, job.partialOffset(c), count, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft, 0);
+          const [i0, i1] = chunkRange(job, c);
+          k.filterGrad(xOff + 4 * i0 * inImage, dyOff + 4 * i0 * outImage, job.partialOffset(c), i1 - i0, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.strideH, g.padTop, g.padLeft, 0);
         },
         addChunk: (c) => k.add(dwOff, job.partialOffset(c), size),
       };

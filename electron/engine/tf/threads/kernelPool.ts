@@ -45,9 +45,6 @@ const STALL_TIMEOUT_MS = 5000;
 const BACKOFF_SHARE = 0.2;
 const BACKOFF_JOBS = 64;
 
-export { JobKind } from './splitJob';
-export type { HeapBlock, ImageSplitJob } from './splitJob';
-
 export interface KernelPool {
   readonly threads: number;
   /** Runs the job over both threads; returns false (nothing run) when the job does not fit the shared memory. */
